@@ -1,0 +1,50 @@
+package io.icedb.engine;
+
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogTombstone;
+import io.icedb.engine.spec.Schema;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table folded up to a time (spec §3).
+ *
+ * @param tablePrefix the table's key prefix
+ * @param schema the union schema of the folded logs
+ * @param logFiles keys of the folded logs, in read (plain string) order
+ * @param aliveFiles winning markers without a tombstone, sorted by path
+ * @param deadFiles winning markers with a tombstone, sorted by path
+ * @param logTombstones winning log tombstones (last one per path), sorted by path
+ * @param addedBy for every alive part, the key of the first folded log that lists it
+ */
+public record Snapshot(
+        String tablePrefix,
+        Schema schema,
+        List<String> logFiles,
+        List<FileMarker> aliveFiles,
+        List<FileMarker> deadFiles,
+        List<LogTombstone> logTombstones,
+        Map<String, String> addedBy)
+{
+    public Snapshot
+    {
+        requireNonNull(tablePrefix, "tablePrefix is null");
+        requireNonNull(schema, "schema is null");
+        logFiles = List.copyOf(logFiles);
+        aliveFiles = List.copyOf(aliveFiles);
+        deadFiles = List.copyOf(deadFiles);
+        logTombstones = List.copyOf(logTombstones);
+        addedBy = Map.copyOf(addedBy);
+    }
+
+    /**
+     * The newest folded log's name timestamp: {@code FOR VERSION AS OF} this gives the same snapshot.
+     */
+    public long version()
+    {
+        throw new UnsupportedOperationException("TODO");
+    }
+}
