@@ -28,8 +28,9 @@ import static java.util.Objects.requireNonNull;
  * value, at the position of the first, like Python's {@code json.loads}.
  * <p>
  * Blank lines: a trailing line end, and any blank or whitespace-only lines after the last object, are ignored: they
- * hold nothing and no index can point past them meaningfully. A blank line anywhere before the last object is rejected: Python's
- * reader cannot parse it, and skipping it would silently shift the line indexes of the metadata line.
+ * hold nothing, and every index must point before them anyway. A blank line anywhere before the last object is
+ * rejected: Python's reader cannot parse it, and skipping it would silently shift the line indexes of the metadata
+ * line. Every other line must be one JSON object, even a line that no index refers to.
  * <p>
  * Lines are numbered from 0 in error messages, like the indexes of the metadata line.
  */
