@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads JSON into ordered maps, lists, strings, longs, doubles, booleans and {@link #NULL}, with jackson-core only
+ * Reads JSON into ordered maps, lists, strings, longs (BigInteger beyond), BigDecimals, booleans and {@link #NULL}, with jackson-core only
  * (the engine has no databind). For test expectations.
  */
 final class JsonTree
@@ -140,8 +140,8 @@ final class JsonTree
                 yield Collections.unmodifiableList(list);
             }
             case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getLongValue();
-            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue() : parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
             case VALUE_TRUE -> true;
             case VALUE_FALSE -> false;
             case VALUE_NULL -> NULL;
