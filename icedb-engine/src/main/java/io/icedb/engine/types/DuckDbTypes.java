@@ -315,6 +315,19 @@ public final class DuckDbTypes
 
         private DuckDbType timestamp()
         {
+            int argumentStart = position;
+            List<Integer> precision = optionalIntegerArguments(1);
+            if (!precision.isEmpty()) {
+                // DuckDB's TIMESTAMP(p): fractional digits of the second
+                PrimitiveKind kind = switch (precision.getFirst()) {
+                    case 0 -> PrimitiveKind.TIMESTAMP_S;
+                    case 1, 2, 3 -> PrimitiveKind.TIMESTAMP_MS;
+                    case 4, 5, 6 -> PrimitiveKind.TIMESTAMP;
+                    case 7, 8, 9 -> PrimitiveKind.TIMESTAMP_NS;
+                    default -> throw errorAt(argumentStart, "TIMESTAMP precision %s is not between 0 and 9".formatted(precision.getFirst()));
+                };
+                return new Primitive(kind);
+            }
             int afterTimestamp = position;
             skipSpaces();
             String next = word().toUpperCase(Locale.ROOT);
