@@ -230,7 +230,10 @@ public final class SnapshotReader
             content = fileIo.read(key);
         }
         catch (NoSuchFileException e) {
-            throw e;
+            // name the key, not the storage's own location of it
+            NoSuchFileException vanished = new NoSuchFileException(key);
+            vanished.initCause(e);
+            throw vanished;
         }
         catch (IOException e) {
             throw new StorageException("Failed to read log file %s of table '%s': %s".formatted(key, tablePrefix, e.getMessage()), e);

@@ -205,14 +205,14 @@ final class TestSnapshotReader
                     throws IOException
             {
                 super.read(key);
-                throw new NoSuchFileException(key);
+                throw new NoSuchFileException("/somewhere/else/" + key);
             }
         };
         assertThatThrownBy(() -> sequentialReader(fileIo).read(TABLE, SnapshotTime.latest()))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("'db/events'")
                 .hasMessageContaining("kept disappearing")
-                .hasMessageContaining(logKey("1700000001000_h.jsonl"));
+                .hasMessageContaining("last missing: " + logKey("1700000001000_h.jsonl") + ")");
         assertThat(fileIo.listings.get()).isEqualTo(SnapshotReader.MAX_LISTING_ATTEMPTS);
     }
 
