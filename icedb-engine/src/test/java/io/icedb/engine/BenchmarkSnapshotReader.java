@@ -77,9 +77,12 @@ public final class BenchmarkSnapshotReader
                 System.out.printf("snapshot: %,d alive files, %,d dead files, %,d log tombstones, %d columns%n",
                         reference.aliveFiles().size(), reference.deadFiles().size(), reference.logTombstones().size(), reference.schema().columns().size());
 
-                // warm up the JIT on a few untimed reads
-                for (int i = 0; i < 2; i++) {
+                // warm up the JIT on untimed reads of both kinds
+                for (int i = 0; i < 3; i++) {
                     new SnapshotReader(fileIo, new LogFileCache(), executor, concurrency).read(TABLE, SnapshotTime.latest());
+                    if (latencyMillis == 0) {
+                        new SnapshotReader(fileIo, new LogFileCache(), Runnable::run, 1).read(TABLE, SnapshotTime.latest());
+                    }
                 }
 
                 report("cold, %d parallel reads".formatted(concurrency), repetitions, () -> new SnapshotReader(fileIo, new LogFileCache(), executor, concurrency), reference);
