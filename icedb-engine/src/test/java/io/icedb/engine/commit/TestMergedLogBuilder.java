@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -64,6 +65,39 @@ final class TestMergedLogBuilder
 
         // the source logs may go away (a cleanup deletes what log tombstones name): nothing changes
         assertThat(alivePaths(latest(TABLE, withoutTombstonedLogs(logs)))).isEqualTo(alivePaths(after));
+    }
+
+    @Test
+    void testSameBytesAsPythonMergeWherePythonIsRight()
+    {
+        String table = "custom_merge";
+        TreeMap<String, LogFile> all = CommitTesting.readLogs(CommitTesting.fixturesDirectory().resolve("warehouse"), table);
+        String pythonKey = table + "/_log/1795579479252_m_heldout-py.jsonl";
+        LogFile python = all.get(pythonKey);
+        TreeMap<String, LogFile> logs = new TreeMap<>(all.headMap(pythonKey));
+        assertThat(logs).hasSize(3);
+        Set<String> replaced = new HashSet<>();
+        python.fileMarkers().stream().filter(marker -> !marker.isAlive()).forEach(marker -> replaced.add(marker.path()));
+        FileMarker newPart = python.fileMarkers().getLast();
+
+        MergedLogBuilder.MergedLog ours = MergedLogBuilder.build(latest(table, logs), logs, replaced, List.of(newPart), Schema.EMPTY, "heldout-py", 1795579479252L);
+
+        assertThat(ours.log().key()).isEqualTo(pythonKey);
+        assertThat(ours.log().content()).isEqualTo(python);
+
+        // the second Python merge repeats a log tombstone line; ours reads the same
+        String secondKey = table + "/_log/1795579479319_m_heldout-py.jsonl";
+        LogFile secondPython = all.get(secondKey);
+        logs.put(pythonKey, python);
+        Set<String> replacedBySecond = new HashSet<>();
+        secondPython.fileMarkers().stream()
+                .filter(marker -> marker.tombstonedMillis().equals(OptionalLong.of(1795579479319L)))
+                .forEach(marker -> replacedBySecond.add(marker.path()));
+        PlannedLog second = MergedLogBuilder.build(latest(table, logs), logs, replacedBySecond, List.of(secondPython.fileMarkers().getLast()), Schema.EMPTY, "heldout-py", 1795579479319L).log();
+        assertThat(second.content().fileMarkers()).isEqualTo(secondPython.fileMarkers());
+        assertThat(second.content().logTombstones()).containsExactlyElementsOf(secondPython.logTombstones().stream().distinct().toList());
+        logs.put(second.key(), second.content());
+        assertThat(latest(table, logs).aliveFiles()).isEqualTo(latest(table, all).aliveFiles());
     }
 
     @Test
