@@ -24,7 +24,10 @@ public record IcedbTableLocation(String root, String prefix)
 
     public static IcedbTableLocation parse(String location)
     {
-        Location parsed = Location.of(location);
+        int authorityStart = location.indexOf("://");
+        // s3://bucket: Trino wants a path after the authority, even an empty one
+        boolean needsSlash = authorityStart > 0 && location.indexOf('/', authorityStart + 3) < 0;
+        Location parsed = Location.of(needsSlash ? location + "/" : location);
         String scheme = parsed.scheme().orElseThrow(() -> new IllegalArgumentException("Location has no scheme: " + location));
         StringBuilder root = new StringBuilder(scheme).append("://");
         parsed.userInfo().ifPresent(userInfo -> root.append(userInfo).append('@'));
