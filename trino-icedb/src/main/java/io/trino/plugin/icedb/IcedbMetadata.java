@@ -54,6 +54,9 @@ import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.unpackMillisUtc;
 import static io.trino.spi.type.DateType.DATE;
+import static io.trino.spi.type.IntegerType.INTEGER;
+import static io.trino.spi.type.SmallintType.SMALLINT;
+import static io.trino.spi.type.TinyintType.TINYINT;
 import static java.lang.Math.ceilDiv;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
@@ -257,10 +260,10 @@ public final class IcedbMetadata
         Type versionType = version.getVersionType();
         return switch (version.getPointerType()) {
             case TARGET_ID -> {
-                if (!versionType.equals(BIGINT)) {
+                if (!versionType.equals(BIGINT) && !versionType.equals(INTEGER) && !versionType.equals(SMALLINT) && !versionType.equals(TINYINT)) {
                     throw new TrinoException(NOT_SUPPORTED, "Unsupported type for table version: " + versionType.getDisplayName() + " (use a log timestamp in milliseconds, a bigint)");
                 }
-                yield SnapshotTime.asOfVersion((long) version.getVersion());
+                yield SnapshotTime.asOfVersion(((Number) version.getVersion()).longValue());
             }
             case TEMPORAL -> SnapshotTime.asOfTimestamp(temporalVersionMillis(session, version, versionType));
         };
