@@ -32,6 +32,13 @@ public sealed interface DuckDbType
     record Decimal(int precision, int scale)
             implements DuckDbType
     {
+        public Decimal
+        {
+            if (precision < 1 || precision > DuckDbTypes.MAX_DECIMAL_PRECISION || scale < 0 || scale > precision) {
+                throw new IllegalArgumentException("Invalid DECIMAL(%s,%s)".formatted(precision, scale));
+            }
+        }
+
         @Override
         public String toString()
         {
