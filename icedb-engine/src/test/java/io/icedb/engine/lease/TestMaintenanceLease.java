@@ -27,15 +27,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -445,6 +452,113 @@ final class TestMaintenanceLease
         assertThat(keys(io.list(TABLE + "/"))).allMatch(key -> key.startsWith(TABLE + "/_log/") || key.startsWith(TABLE + "/_icedb/lease/"));
     }
 
+    @Test
+    void testConcurrentHoldersWithLaggingClocks()
+            throws Exception
+    {
+        // holders whose clocks lag behind the others' keep committing after takeovers: fencing alone must keep the table right
+        InterceptingFileIo io = new InterceptingFileIo(new LocalFileIo(root));
+        // stalls between a holder's token and its log, where takeovers happen
+        io.beforeCreate = key -> {
+            if (key.startsWith(TablePaths.logPrefix(TABLE))) {
+                sleep(ThreadLocalRandom.current().nextInt(20));
+            }
+        };
+        AtomicLong globalMillis = new AtomicLong(START);
+        int threads = 4;
+        Map<Long, Set<String>> realLogsSeenAtAcquire = new ConcurrentHashMap<>();
+        Map<String, byte[]> succeeded = new ConcurrentHashMap<>();
+        Map<String, byte[]> failed = new ConcurrentHashMap<>();
+        AtomicLong unique = new AtomicLong();
+        try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                String holderId = "t" + thread;
+                long seed = thread;
+                futures.add(executor.submit(() -> {
+                    Random random = new Random(seed);
+                    AtomicLong lag = new AtomicLong();
+                    Clock clock = new LaggingClock(globalMillis, lag);
+                    MaintenanceLease lease = new MaintenanceLease(io, TABLE, clock, OPTIONS);
+                    for (int iteration = 0; iteration < 40; iteration++) {
+                        lag.set(0);
+                        LeaseHandle handle;
+                        try {
+                            handle = lease.acquire(holderId, LEASE);
+                        }
+                        catch (LeaseUnavailableException _) {
+                            globalMillis.addAndGet(random.nextInt(20_000));
+                            continue;
+                        }
+                        realLogsSeenAtAcquire.put(handle.epoch(), realLogs(io));
+                        // from now on this holder may think it is earlier than it is
+                        lag.set(random.nextInt(60_000));
+                        for (int commit = 0; commit < 3; commit++) {
+                            globalMillis.addAndGet(random.nextInt(15_000));
+                            String key = LogFileName.forWriter(globalMillis.get(), true, "%s-e%s-n%s".formatted(holderId, handle.epoch(), unique.incrementAndGet())).key(TABLE);
+                            byte[] bytes = LogFileParser.write(new LogFile(
+                                    globalMillis.get(),
+                                    Schema.EMPTY,
+                                    List.of(),
+                                    List.of(FileMarker.alive(TABLE + "/_data/" + key.substring(key.lastIndexOf('/') + 1) + ".parquet", 1, globalMillis.get()))));
+                            try {
+                                handle.commit(key, bytes);
+                                succeeded.put(key, bytes);
+                            }
+                            catch (LeaseLostException _) {
+                                failed.put(key, bytes);
+                                break;
+                            }
+                        }
+                        if (random.nextBoolean()) {
+                            handle.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(succeeded).isNotEmpty();
+        assertThat(failed).isNotEmpty();
+        for (Map.Entry<String, byte[]> commit : succeeded.entrySet()) {
+            assertThat(io.read(commit.getKey())).isEqualTo(commit.getValue());
+        }
+        Set<String> logs = Set.copyOf(keys(io.list(TABLE + "/_log")));
+        for (String key : failed.keySet()) {
+            if (logs.contains(key)) {
+                assertThat(LogFileParser.parse(key, io.read(key)).fileMarkers()).as("failed commit %s", key).isEmpty();
+            }
+        }
+        // every log a holder committed was visible to every later holder when it acquired the lease
+        Pattern epochInName = Pattern.compile(".*-e([0-9]+)-n[0-9]+\\.jsonl");
+        for (String key : realLogs(io)) {
+            Matcher matcher = epochInName.matcher(key);
+            assertThat(matcher.matches()).isTrue();
+            long epoch = Long.parseLong(matcher.group(1));
+            realLogsSeenAtAcquire.forEach((laterEpoch, seen) -> {
+                if (laterEpoch > epoch) {
+                    assertThat(seen).as("logs seen by the holder of epoch %s", laterEpoch).contains(key);
+                }
+            });
+        }
+        assertThat(keys(io.list(TABLE + "/"))).allMatch(key -> key.startsWith(TABLE + "/_log/") || key.startsWith(TABLE + "/_icedb/lease/"));
+    }
+
+    private static Set<String> realLogs(IcedbFileIo io)
+            throws IOException
+    {
+        Set<String> real = new HashSet<>();
+        for (String key : keys(io.list(TablePaths.logPrefix(TABLE)))) {
+            if (!LogFileParser.parse(key, io.read(key)).fileMarkers().isEmpty()) {
+                real.add(key);
+            }
+        }
+        return real;
+    }
+
     private static Map.Entry<String, byte[]> writeInsertLog(IcedbFileIo io)
             throws IOException
     {
@@ -507,6 +621,18 @@ final class TestMaintenanceLease
             if (!latch.await(30, TimeUnit.SECONDS)) {
                 throw new IOException("test latch timed out");
             }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void sleep(long millis)
+            throws IOException
+    {
+        try {
+            Thread.sleep(millis);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -581,6 +707,43 @@ final class TestMaintenanceLease
                 throws IOException
         {
             return delegate.size(key);
+        }
+    }
+
+    private static final class LaggingClock
+            extends Clock
+    {
+        private final AtomicLong globalMillis;
+        private final AtomicLong lagMillis;
+
+        LaggingClock(AtomicLong globalMillis, AtomicLong lagMillis)
+        {
+            this.globalMillis = globalMillis;
+            this.lagMillis = lagMillis;
+        }
+
+        @Override
+        public ZoneId getZone()
+        {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone)
+        {
+            return this;
+        }
+
+        @Override
+        public long millis()
+        {
+            return globalMillis.get() - lagMillis.get();
+        }
+
+        @Override
+        public Instant instant()
+        {
+            return Instant.ofEpochMilli(millis());
         }
     }
 
