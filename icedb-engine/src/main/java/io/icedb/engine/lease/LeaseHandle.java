@@ -92,11 +92,13 @@ public final class LeaseHandle
         }
         long now = lease.clock().millis();
         LeaseRecord renewed = new LeaseRecord(current.epoch() + 1, current.holderId(), UUID.randomUUID().toString(), now, now + leaseDuration.toMillis());
-        if (!lease.tryWin(renewed, MaintenanceLease.REASON_RENEWAL)) {
+        if (!lease.tryWin(renewed)) {
             throw lostForGood("another holder took epoch %s first".formatted(renewed.epoch()));
         }
         current = renewed;
         nextSequence = 1;
+        // seals and deletes our previous epoch; if this fails, the next takeover finishes it, and we hold the new epoch
+        lease.takeOver(renewed, MaintenanceLease.REASON_RENEWAL);
     }
 
     /**

@@ -117,7 +117,20 @@ public final class MaintenanceLease
             }
             long epoch = latest.map(value -> value.lease().epoch() + 1).orElse(1L);
             LeaseRecord mine = new LeaseRecord(epoch, holderId, UUID.randomUUID().toString(), now, now + leaseDuration.toMillis());
-            if (tryWin(mine, REASON_TAKEOVER)) {
+            if (tryWin(mine)) {
+                try {
+                    takeOver(mine, REASON_TAKEOVER);
+                }
+                catch (RuntimeException e) {
+                    // we hold an epoch we cannot use: let the next acquirer in now rather than after expiry
+                    try {
+                        sealOwnEpoch(mine);
+                    }
+                    catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                }
                 return new LeaseHandle(this, mine, leaseDuration);
             }
             // another acquirer won this epoch: look again (it will usually report that one as the holder)
@@ -173,11 +186,12 @@ public final class MaintenanceLease
     }
 
     /**
-     * Tries to create the epoch object of {@code mine} and, when that makes it the newest epoch, takes over every earlier epoch.
+     * Tries to create the epoch object of {@code mine} so that it is the newest epoch. The caller must then {@link #takeOver}
+     * before it reads the table or commits.
      *
      * @return false when another holder has this epoch or a newer one
      */
-    boolean tryWin(LeaseRecord mine, String reason)
+    boolean tryWin(LeaseRecord mine)
     {
         String key = paths.epochKey(mine.epoch());
         try {
@@ -201,20 +215,16 @@ public final class MaintenanceLease
             throw storageFailure("create " + key, e);
         }
         // the number may have been free because a newer epoch's takeover deleted it: then a newer epoch exists
-        Listing listing = list();
-        if (listing.epochObjects().higher(mine.epoch()) != null) {
-            return false;
-        }
-        takeOver(mine, listing, reason);
-        return true;
+        return list().epochObjects().higher(mine.epoch()) == null;
     }
 
     /**
      * Seals every earlier epoch, settles its commits and deletes its objects. Idempotent, so a takeover that crashed halfway
      * is finished by the next one.
      */
-    private void takeOver(LeaseRecord mine, Listing listing, String reason)
+    void takeOver(LeaseRecord mine, String reason)
     {
+        Listing listing = list();
         try {
             for (long epoch : listing.epochObjects().headSet(mine.epoch(), false)) {
                 settle(epoch, listing.tokens(epoch), mine, reason);
@@ -232,6 +242,16 @@ public final class MaintenanceLease
         }
         catch (IOException e) {
             throw storageFailure("take over the lease from earlier epochs", e);
+        }
+    }
+
+    private void sealOwnEpoch(LeaseRecord mine)
+    {
+        try {
+            settle(mine.epoch(), list().tokens(mine.epoch()), mine, REASON_RELEASE);
+        }
+        catch (IOException e) {
+            throw storageFailure("release epoch " + mine.epoch(), e);
         }
     }
 
