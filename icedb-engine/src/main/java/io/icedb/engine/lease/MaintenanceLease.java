@@ -137,6 +137,19 @@ public final class MaintenanceLease
         }
     }
 
+    /**
+     * The current epoch (the newest epoch object); empty when no maintenance lease was ever taken (or its objects were removed).
+     */
+    public Optional<LeaseStatus> status()
+    {
+        return readLatest().map(latest -> new LeaseStatus(
+                latest.lease().holderId(),
+                latest.lease().epoch(),
+                Instant.ofEpochMilli(latest.lease().acquiredMillis()),
+                Instant.ofEpochMilli(latest.lease().expiresMillis()),
+                latest.sealed()));
+    }
+
     String tablePrefix()
     {
         return tablePrefix;

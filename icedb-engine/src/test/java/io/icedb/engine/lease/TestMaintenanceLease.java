@@ -353,14 +353,17 @@ final class TestMaintenanceLease
         IcedbFileIo io = new LocalFileIo(root);
         TestingClock clock = new TestingClock(START);
         MaintenanceLease lease = new MaintenanceLease(io, TABLE, clock, OPTIONS);
+        assertThat(lease.status()).isEmpty();
         String log = mergedLogKey(START + 1, "a");
         LeaseHandle first;
         try (LeaseHandle handle = lease.acquire("a", LEASE)) {
             first = handle;
             handle.commit(log, mergedLog(START + 1));
         }
+        assertThat(lease.status()).hasValue(new LeaseStatus("a", first.epoch(), Instant.ofEpochMilli(START), Instant.ofEpochMilli(START).plus(LEASE), true));
         LeaseHandle second = lease.acquire("b", LEASE);
         assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+        assertThat(lease.status()).hasValue(new LeaseStatus("b", second.epoch(), Instant.ofEpochMilli(START), Instant.ofEpochMilli(START).plus(LEASE), false));
         assertThatThrownBy(() -> first.commit(mergedLogKey(START + 2, "a"), mergedLog(START + 2)))
                 .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("released");
