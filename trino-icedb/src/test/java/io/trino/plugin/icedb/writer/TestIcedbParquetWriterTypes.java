@@ -143,6 +143,19 @@ final class TestIcedbParquetWriterTypes
                         "MAP(BIGINT, DOUBLE[])",
                         text("{1=[1.5, NULL], 2=NULL}", "NULL")),
                 new TypeCase(
+                        "c_array_of_json",
+                        new ArrayType(JSON),
+                        values(values("{\"k\":\"v\"}", null), null),
+                        "JSON[]",
+                        text("[{\"k\":\"v\"}, NULL]", "NULL")),
+                new TypeCase(
+                        "c_map_of_uuid_to_decimal",
+                        new MapType(UUID, createDecimalType(20, 2), TYPE_OPERATORS),
+                        values(map(java.util.UUID.fromString("00000000-0000-0000-0000-000000000001"), new BigDecimal("-123456789012345678.90"))),
+                        "MAP(UUID, DECIMAL(20,2))",
+                        text("{00000000-0000-0000-0000-000000000001=-123456789012345678.90}")),
+                new TypeCase("page name", BIGINT, values(1L, null), "BIGINT", text("1", "NULL")),
+                new TypeCase(
                         "c_row",
                         pageRow,
                         values(values(1L, "home", 2.5), values(null, null, null), null),
