@@ -74,16 +74,23 @@ public final class IcedbParquetWriter
                 .build();
         this.memoryContext = newSimpleAggregatedMemoryContext();
         OutputStream outputStream = outputFile.create(memoryContext);
-        this.parquetWriter = new ParquetWriter(
-                outputStream,
-                schema.messageType(),
-                schema.primitiveTypes(),
-                parquetWriterOptions,
-                options.compressionCodec().parquetCodec(),
-                trinoVersion,
-                // only INT96 timestamps need a time zone; we write none, and no zone goes into the footer
-                Optional.empty(),
-                Optional.empty());
+        try {
+            this.parquetWriter = new ParquetWriter(
+                    outputStream,
+                    schema.messageType(),
+                    schema.primitiveTypes(),
+                    parquetWriterOptions,
+                    options.compressionCodec().parquetCodec(),
+                    trinoVersion,
+                    // only INT96 timestamps need a time zone; we write none, and no zone goes into the footer
+                    Optional.empty(),
+                    Optional.empty());
+        }
+        catch (RuntimeException e) {
+            try (outputStream) {
+                throw e;
+            }
+        }
     }
 
     /**

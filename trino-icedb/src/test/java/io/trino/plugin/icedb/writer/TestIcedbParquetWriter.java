@@ -221,6 +221,68 @@ final class TestIcedbParquetWriter
     }
 
     @Test
+    void testNestedValuesAcrossRowGroupsAndPages()
+            throws Exception
+    {
+        RowType entry = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("b", VARCHAR)));
+        List<Type> types = List.of(BIGINT, new ArrayType(entry), new MapType(VARCHAR, BIGINT, TYPE_OPERATORS));
+        Path file = tempDir.resolve("nested.parquet");
+        IcedbParquetWriter writer = createWriter(file, List.of("id", "entries", "m"), types, IcedbParquetWriterOptions.defaults().withRowGroupSize(DataSize.of(32, KILOBYTE)));
+        long sumOfA = 0;
+        long countOfB = 0;
+        long countOfEntries = 0;
+        long sumOfMapValues = 0;
+        for (int page = 0; page < 6; page++) {
+            List<List<?>> rows = new ArrayList<>();
+            for (long i = page * 5000L; i < (page + 1) * 5000L; i++) {
+                List<Object> entries = new ArrayList<>();
+                for (int j = 0; j < i % 4; j++) {
+                    long a = i * 10 + j;
+                    entries.add(Arrays.asList(a, j == 1 ? null : "b" + a));
+                    sumOfA += a;
+                    countOfB += j == 1 ? 0 : 1;
+                    countOfEntries++;
+                }
+                Map<String, Long> map = i % 5 == 0 ? null : Map.of("k", i);
+                sumOfMapValues += map == null ? 0 : i;
+                rows.add(Arrays.asList(i, i % 7 == 0 ? null : entries, map));
+            }
+            writer.appendRows(TestingValues.page(types, rows));
+        }
+        WrittenParquetFile written = writer.commit();
+        assertThat(written.rowGroupCount()).isGreaterThan(1);
+
+        String source = "read_parquet(%s)".formatted(literal(file));
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            assertThat(duckDb.query("SELECT count(*), sum(id), count(entries), count(m) FROM " + source))
+                    .containsExactly(List.of("30000", String.valueOf(29999L * 30000 / 2), String.valueOf(30000 - 4286), String.valueOf(30000 - 6000)));
+            // rows with id % 7 == 0 have NULL entries: subtract what they would have held
+            long expectedSumOfA = 0;
+            long expectedCountOfB = 0;
+            long expectedCountOfEntries = 0;
+            for (long i = 0; i < 30000; i += 7) {
+                for (int j = 0; j < i % 4; j++) {
+                    expectedSumOfA += i * 10 + j;
+                    expectedCountOfB += j == 1 ? 0 : 1;
+                    expectedCountOfEntries++;
+                }
+            }
+            assertThat(duckDb.query("SELECT count(*), sum(e.a), count(e.b) FROM (SELECT unnest(entries) AS e FROM %s)".formatted(source)))
+                    .containsExactly(List.of(
+                            String.valueOf(countOfEntries - expectedCountOfEntries),
+                            String.valueOf(sumOfA - expectedSumOfA),
+                            String.valueOf(countOfB - expectedCountOfB)));
+            assertThat(duckDb.query("SELECT sum(v) FROM (SELECT unnest(map_values(m)) AS v FROM %s)".formatted(source)))
+                    .containsExactly(List.of(String.valueOf(sumOfMapValues)));
+            assertThat(duckDb.query("SELECT CAST(entries AS VARCHAR), CAST(m AS VARCHAR) FROM %s WHERE id IN (14, 12347, 29999) ORDER BY id".formatted(source)))
+                    .containsExactly(
+                            List.of("NULL", "{k=14}"),
+                            List.of("[{'a': 123470, 'b': b123470}, {'a': 123471, 'b': NULL}, {'a': 123472, 'b': b123472}]", "{k=12347}"),
+                            List.of("[{'a': 299990, 'b': b299990}, {'a': 299991, 'b': NULL}, {'a': 299992, 'b': b299992}]", "{k=29999}"));
+        }
+    }
+
+    @Test
     void testReportedSizesAndCounts()
             throws Exception
     {
