@@ -200,6 +200,21 @@ final class TestIcedbParquetWriterTypes
             try (DuckDbJudge duckDb = new DuckDbJudge()) {
                 assertThat(duckDb.describe(file)).containsExactly(Map.entry(typeCase.column(), typeCase.duckDbType()));
                 assertThat(duckDb.rowsAsText(file)).containsExactlyElementsOf(typeCase.duckDbText().stream().map(List::of).toList());
+                // the same type written by DuckDB itself (as Python's inserts do): the same DESCRIBE, the same Parquet layout
+                Path duckDbFile = tempDir.resolve(typeCase.column() + ".duckdb.parquet");
+                duckDb.execute("COPY (SELECT CAST(NULL AS %s) AS %s) TO %s (FORMAT parquet)".formatted(typeCase.duckDbType(), DuckDbJudge.identifier(typeCase.column()), DuckDbJudge.literal(duckDbFile)));
+                assertThat(duckDb.describe(duckDbFile)).isEqualTo(duckDb.describe(file));
+                String layout = "SELECT name, type, type_length, repetition_type, converted_type, logical_type FROM parquet_schema(%s) WHERE column_id > 0 ORDER BY column_id";
+                List<List<String>> ourLayout = duckDb.query(layout.formatted(DuckDbJudge.literal(file)));
+                List<List<String>> duckDbLayout = duckDb.query(layout.formatted(DuckDbJudge.literal(duckDbFile)));
+                assertThat(ourLayout).hasSameSizeAs(duckDbLayout);
+                for (int i = 0; i < ourLayout.size(); i++) {
+                    assertThat(ourLayout.get(i).subList(0, 5)).isEqualTo(duckDbLayout.get(i).subList(0, 5));
+                    // DuckDB leaves out the logical type where a converted type says it all; we write both
+                    if (!duckDbLayout.get(i).get(5).equals("NULL")) {
+                        assertThat(ourLayout.get(i).get(5)).isEqualTo(duckDbLayout.get(i).get(5));
+                    }
+                }
             }
         }));
     }
