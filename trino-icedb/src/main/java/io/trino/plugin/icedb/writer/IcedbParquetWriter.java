@@ -1,13 +1,22 @@
 package io.trino.plugin.icedb.writer;
 
 import com.google.common.collect.ImmutableList;
+import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoOutputFile;
 import io.trino.memory.context.AggregatedMemoryContext;
+import io.trino.parquet.ParquetDataSource;
+import io.trino.parquet.ParquetReaderOptions;
+import io.trino.parquet.ParquetWriteValidation.ParquetWriteValidationBuilder;
 import io.trino.parquet.writer.ParquetWriter;
 import io.trino.parquet.writer.ParquetWriterOptions;
 import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
+import io.trino.spi.type.ArrayType;
+import io.trino.spi.type.MapType;
+import io.trino.spi.type.RowType;
 import io.trino.spi.type.Type;
+import io.trino.spi.type.TypeOperators;
+import org.joda.time.DateTimeZone;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,10 +26,12 @@ import java.util.Optional;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.airlift.slice.SizeOf.instanceSize;
 import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static io.trino.spi.StandardErrorCode.NUMERIC_VALUE_OUT_OF_RANGE;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
@@ -35,12 +46,14 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbParquetWriter
 {
     private static final int INSTANCE_SIZE = instanceSize(IcedbParquetWriter.class);
+    private static final TypeOperators VALIDATION_TYPE_OPERATORS = new TypeOperators();
 
     private final TrinoOutputFile outputFile;
     private final Closeable rollbackAction;
     private final ParquetWriter parquetWriter;
     private final AggregatedMemoryContext memoryContext;
     private final int columnCount;
+    private final boolean validation;
     private long rowCount;
     private boolean closed;
 
@@ -67,6 +80,7 @@ public final class IcedbParquetWriter
         checkBloomFilterColumns(columnNames, columnTypes, options);
         DuckDbParquetSchema schema = DuckDbParquetSchema.create(columnNames, columnTypes);
         this.columnCount = columnNames.size();
+        this.validation = options.validation();
 
         ParquetWriterOptions parquetWriterOptions = ParquetWriterOptions.builder()
                 .setMaxBlockSize(options.rowGroupSize())
@@ -82,9 +96,9 @@ public final class IcedbParquetWriter
                     parquetWriterOptions,
                     options.compressionCodec().parquetCodec(),
                     trinoVersion,
-                    // only INT96 timestamps need a time zone; we write none, and no zone goes into the footer
-                    Optional.empty(),
-                    Optional.empty());
+                    // only INT96 timestamps need a time zone (we write none); trino-parquet's validation insists on one
+                    options.validation() ? Optional.of(DateTimeZone.UTC) : Optional.empty(),
+                    options.validation() ? Optional.of(new ParquetWriteValidationBuilder(validationTypes(columnTypes), columnNames)) : Optional.empty());
         }
         catch (RuntimeException e) {
             try (outputStream) {
@@ -154,6 +168,22 @@ public final class IcedbParquetWriter
                 parquetWriter.getFileMetaData().getRow_groups().size());
     }
 
+    /**
+     * Reads the committed file back with Trino's Parquet reader and checks its schema, row groups, statistics and a
+     * checksum of every value against what was written. Requires {@link IcedbParquetWriterOptions#validation()}.
+     *
+     * @throws io.trino.parquet.ParquetCorruptionException naming the file when anything differs
+     */
+    public void validate(TrinoInputFile inputFile)
+            throws IOException
+    {
+        checkState(validation, "validation of %s is not enabled", outputFile.location());
+        checkState(closed, "%s is not committed", outputFile.location());
+        try (ParquetDataSource input = new TrinoInputFileParquetDataSource(inputFile, ParquetReaderOptions.defaultOptions())) {
+            parquetWriter.validate(input);
+        }
+    }
+
     public void rollback()
             throws IOException
     {
@@ -163,6 +193,29 @@ public final class IcedbParquetWriter
                 parquetWriter.close();
             }
         }
+    }
+
+    // the types Trino's Parquet reader reads the columns as: a JSON column is read as the UTF-8 varchar it is written from
+    private static List<Type> validationTypes(List<Type> columnTypes)
+    {
+        return columnTypes.stream()
+                .map(IcedbParquetWriter::validationType)
+                .collect(toImmutableList());
+    }
+
+    private static Type validationType(Type type)
+    {
+        if (TrinoToDuckDbTypes.isJson(type)) {
+            return VARCHAR;
+        }
+        return switch (type) {
+            case ArrayType arrayType -> new ArrayType(validationType(arrayType.getElementType()));
+            case MapType mapType -> new MapType(validationType(mapType.getKeyType()), validationType(mapType.getValueType()), VALIDATION_TYPE_OPERATORS);
+            case RowType rowType -> RowType.from(rowType.getFields().stream()
+                    .map(field -> new RowType.Field(field.getName(), validationType(field.getType())))
+                    .collect(toImmutableList()));
+            default -> type;
+        };
     }
 
     private static void checkBloomFilterColumns(List<String> columnNames, List<Type> columnTypes, IcedbParquetWriterOptions options)

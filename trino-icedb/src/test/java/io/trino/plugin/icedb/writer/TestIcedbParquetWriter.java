@@ -2,6 +2,8 @@ package io.trino.plugin.icedb.writer;
 
 import com.google.common.collect.ImmutableList;
 import io.airlift.units.DataSize;
+import io.trino.filesystem.local.LocalFileSystem;
+import io.trino.parquet.ParquetCorruptionException;
 import io.trino.spi.TrinoException;
 import io.trino.spi.type.ArrayType;
 import io.trino.spi.type.MapType;
@@ -231,7 +233,7 @@ final class TestIcedbParquetWriter
         RowType entry = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("b", VARCHAR)));
         List<Type> types = List.of(BIGINT, new ArrayType(entry), new MapType(VARCHAR, BIGINT, TYPE_OPERATORS));
         Path file = tempDir.resolve("nested.parquet");
-        IcedbParquetWriter writer = createWriter(file, List.of("id", "entries", "m"), types, IcedbParquetWriterOptions.defaults().withRowGroupSize(DataSize.of(32, KILOBYTE)));
+        IcedbParquetWriter writer = createWriter(file, List.of("id", "entries", "m"), types, IcedbParquetWriterOptions.defaults().withRowGroupSize(DataSize.of(32, KILOBYTE)).withValidation(true));
         long sumOfA = 0;
         long countOfB = 0;
         long countOfEntries = 0;
@@ -255,6 +257,7 @@ final class TestIcedbParquetWriter
         }
         WrittenParquetFile written = writer.commit();
         assertThat(written.rowGroupCount()).isGreaterThan(1);
+        writer.validate(new LocalFileSystem(tempDir).newInputFile(written.location()));
 
         String source = "read_parquet(%s)".formatted(literal(file));
         try (DuckDbJudge duckDb = new DuckDbJudge()) {
@@ -326,6 +329,32 @@ final class TestIcedbParquetWriter
             assertThat(duckDb.describe(file)).containsExactly(Map.entry("id", "BIGINT"), Map.entry("tags", "VARCHAR[]"));
             assertThat(duckDb.rowsAsText(file)).isEmpty();
         }
+    }
+
+    @Test
+    void testValidationDetectsADifferentFile()
+            throws Exception
+    {
+        Path file = tempDir.resolve("validated.parquet");
+        IcedbParquetWriter writer = createWriter(file, List.of("id"), List.of(BIGINT), IcedbParquetWriterOptions.defaults().withValidation(true));
+        writer.appendRows(TestingValues.page(List.of(BIGINT), List.of(List.of(1L), List.of(2L))));
+        WrittenParquetFile written = writer.commit();
+        LocalFileSystem fileSystem = new LocalFileSystem(tempDir);
+        writer.validate(fileSystem.newInputFile(written.location()));
+
+        // another file with the same schema but other values
+        Path other = tempDir.resolve("other.parquet");
+        WrittenParquetFile otherWritten = writeFile(other, List.of("id"), List.of(BIGINT), List.of(List.of(1L), List.of(3L)), IcedbParquetWriterOptions.defaults().withValidation(true));
+        assertThatThrownBy(() -> writer.validate(fileSystem.newInputFile(otherWritten.location())))
+                .isInstanceOf(ParquetCorruptionException.class)
+                .hasMessageContaining("local:///other.parquet");
+
+        IcedbParquetWriter unvalidated = createWriter(tempDir.resolve("unvalidated.parquet"), List.of("id"), List.of(BIGINT), IcedbParquetWriterOptions.defaults());
+        unvalidated.appendRows(TestingValues.page(List.of(BIGINT), List.of(List.of(1L))));
+        WrittenParquetFile unvalidatedWritten = unvalidated.commit();
+        assertThatThrownBy(() -> unvalidated.validate(fileSystem.newInputFile(unvalidatedWritten.location())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("validation of local:///unvalidated.parquet is not enabled");
     }
 
     @Test

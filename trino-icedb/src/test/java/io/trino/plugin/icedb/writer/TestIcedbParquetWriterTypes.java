@@ -193,7 +193,7 @@ final class TestIcedbParquetWriterTypes
         return typeCases().stream().map(typeCase -> DynamicTest.dynamicTest(typeCase.column() + " " + typeCase.type(), () -> {
             Path file = tempDir.resolve(typeCase.column() + ".parquet");
             List<List<?>> rows = typeCase.values().stream().<List<?>>map(Arrays::asList).toList();
-            writeFile(file, List.of(typeCase.column()), List.of(typeCase.type()), rows, IcedbParquetWriterOptions.defaults());
+            writeFile(file, List.of(typeCase.column()), List.of(typeCase.type()), rows, IcedbParquetWriterOptions.defaults().withValidation(true));
 
             assertThat(TrinoToDuckDbTypes.toDuckDbType(typeCase.column(), typeCase.type()).toString()).isEqualTo(typeCase.duckDbType());
             assertThat(new TrinoToDuckDbTypes(TYPE_OPERATORS).toStorageType(typeCase.column(), typeCase.type())).isEqualTo(typeCase.type());
@@ -230,7 +230,7 @@ final class TestIcedbParquetWriterTypes
         rows.add(cases.stream().map(typeCase -> typeCase.values().getFirst()).toList());
         rows.add(Arrays.asList(new Object[cases.size()]));
         Path file = tempDir.resolve("all.parquet");
-        writeFile(file, columns, types, rows, IcedbParquetWriterOptions.defaults());
+        writeFile(file, columns, types, rows, IcedbParquetWriterOptions.defaults().withValidation(true));
 
         Map<String, String> expectedSchema = new LinkedHashMap<>();
         cases.forEach(typeCase -> expectedSchema.put(typeCase.column(), typeCase.duckDbType()));
