@@ -25,6 +25,10 @@ public enum IcedbErrorCode
     ICEDB_NO_SNAPSHOT(8, USER_ERROR),
     ICEDB_INVALID_REGISTRATION(9, EXTERNAL),
     ICEDB_INVALID_TYPE(10, EXTERNAL),
+    // 20..29: maintenance (merge, cleanup, remove_orphan_files)
+    ICEDB_MAINTENANCE_LEASE_UNAVAILABLE(20, EXTERNAL),
+    ICEDB_MAINTENANCE_LEASE_LOST(21, EXTERNAL),
+    ICEDB_MAINTENANCE_COMMIT_ERROR(22, EXTERNAL),
     /**/;
 
     private static final int OFFSET = 0x0510_0000;
