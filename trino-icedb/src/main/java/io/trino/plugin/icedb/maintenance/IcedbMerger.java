@@ -68,7 +68,7 @@ import static java.util.Objects.requireNonNull;
  * Merges small parts (spec §5, "Merge"): under the table's maintenance lease, picks the parts of every partition with
  * {@link MergeSelection}, writes one part per group with every column of the log schema (NULL where a part lacks a
  * column; physical columns the schema does not list, like the Hive keys in Python's merged parts, are dropped), sorted by
- * the table's sort order if it has one, and commits all groups with one merged log ({@code {ts}_m_{host}.jsonl},
+ * the table's {@code sorted_by} if it has one ({@link MergeTableProperties}), and commits all groups with one merged log ({@code {ts}_m_{host}.jsonl},
  * {@link MergedLogBuilder}) through the lease.
  * <p>
  * Runs on the coordinator. A failure before the commit deletes the parts it wrote; if the commit's outcome is unknown
@@ -106,17 +106,9 @@ public final class IcedbMerger
     }
 
     /**
-     * The sort order of merged parts: the table's {@code sorted_by}.
-     * <p>
-     * HOOK: table properties ({@code P/_icedb/properties.json}, {@code sorted_by}) come with the write path; until they are
-     * merged here, tables have no sort order and merged parts keep the order of their source parts.
+     * Merges with the table's sort order and compression codec ({@link MergeTableProperties}).
      */
-    public List<MergeSortField> sortOrder(ConnectorSession session, MaintainedTable table)
-    {
-        return ImmutableList.of();
-    }
-
-    public MergeResult merge(ConnectorSession session, MaintainedTable table, long maxFileSizeBytes, int maxFileCount, List<MergeSortField> sortedBy)
+    public MergeResult merge(ConnectorSession session, MaintainedTable table, long maxFileSizeBytes, int maxFileCount)
     {
         if (maxFileSizeBytes <= 0) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSizeBytes));
@@ -125,14 +117,14 @@ public final class IcedbMerger
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
         }
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "merge")) {
-            return merge(session, table, lease, maxFileSizeBytes, maxFileCount, sortedBy);
+            return merge(session, table, lease, maxFileSizeBytes, maxFileCount);
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
         }
     }
 
-    private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount, List<MergeSortField> sortedBy)
+    private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount)
     {
         // read only now, under the lease, with every log
         TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
@@ -147,7 +139,9 @@ public final class IcedbMerger
             return new MergeResult(ImmutableList.of(), Optional.empty());
         }
         List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
-        List<SortKey> sortKeys = sortKeys(table, columns, sortedBy);
+        MergeTableProperties properties = MergeTableProperties.read(table);
+        List<SortKey> sortKeys = sortKeys(table, columns, properties.sortedBy());
+        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
 
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
         List<Location> written = new ArrayList<>();
@@ -160,7 +154,7 @@ public final class IcedbMerger
                 String key = TablePaths.dataPrefix(table.prefix()) + (group.partition().isEmpty() ? "" : group.partition() + "/") + UUID.randomUUID() + ".parquet";
                 Location location = table.location().keyLocation(key);
                 written.add(location);
-                long rows = writePart(session, table, fileSystem, location, group, columns, sortKeys);
+                long rows = writePart(session, table, fileSystem, location, group, columns, sortKeys, writerOptions);
                 long bytes = fileSystem.newInputFile(location).length();
                 newParts.add(FileMarker.alive(key, bytes, maintenance.clock().millis()));
                 group.parts().forEach(part -> replaced.add(part.path()));
@@ -209,7 +203,15 @@ public final class IcedbMerger
         }
     }
 
-    private long writePart(ConnectorSession session, MaintainedTable table, TrinoFileSystem fileSystem, Location location, MergeGroup group, List<MergeColumn> columns, List<SortKey> sortKeys)
+    private long writePart(
+            ConnectorSession session,
+            MaintainedTable table,
+            TrinoFileSystem fileSystem,
+            Location location,
+            MergeGroup group,
+            List<MergeColumn> columns,
+            List<SortKey> sortKeys,
+            IcedbParquetWriterOptions writerOptions)
             throws IOException
     {
         List<Type> storageTypes = columns.stream().map(MergeColumn::storageType).collect(toImmutableList());
@@ -218,7 +220,7 @@ public final class IcedbMerger
                 () -> fileSystem.deleteFile(location),
                 columns.stream().map(MergeColumn::name).collect(toImmutableList()),
                 storageTypes,
-                IcedbParquetWriterOptions.defaults(),
+                writerOptions,
                 trinoVersion);
         try {
             if (sortKeys.isEmpty()) {

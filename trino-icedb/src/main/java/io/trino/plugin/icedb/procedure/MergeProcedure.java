@@ -73,7 +73,7 @@ public final class MergeProcedure
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "max_file_count is too large: " + count);
             }
             MaintainedTable table = maintenance.table(session, schemaName, tableName);
-            merger.merge(session, table, size, (int) count, merger.sortOrder(session, table));
+            merger.merge(session, table, size, (int) count);
         }
     }
 }

@@ -51,6 +51,7 @@ import java.util.concurrent.Future;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -127,6 +128,42 @@ public class TestIcedbMaintenanceProcedures
         // nothing left to merge: no new log
         assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
         assertThat(mergedLogs(prefix)).hasSize(1);
+    }
+
+    @Test
+    public void testMergeSortsByTheTableSortOrder()
+    {
+        String table = "merge_sorted";
+        String prefix = SCHEMA + "/" + table;
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 3);
+        // the write path keeps table properties here
+        server.putObject(BUCKET, prefix + "/_icedb/properties.json", """
+                {"format": 1, "sorted_by": ["note DESC NULLS LAST", "id"], "compression_codec": "SNAPPY"}
+                """.getBytes(UTF_8));
+        MaterializedResult before = checksum(table, "");
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        LogFile mergedLog = assertReencodesIdentically(mergedLogs(prefix).getFirst());
+        List<FileMarker> newParts = mergedLog.fileMarkers().stream().filter(FileMarker::isAlive).toList();
+        assertThat(newParts).hasSize(2);
+        for (FileMarker part : newParts) {
+            Path local = download(part.path());
+            // rows in file order
+            List<String> rows = duckDbRowsInOrder("SELECT note, id FROM read_parquet('%s')".formatted(local));
+            List<String> sorted = duckDbRowsInOrder("SELECT note, id FROM read_parquet('%s') ORDER BY note DESC NULLS LAST, id ASC".formatted(local));
+            assertThat(rows).hasSizeGreaterThan(100).isEqualTo(sorted);
+            assertThat(rows.getLast()).startsWith("[NULL, ");
+            assertThat(duckDbRowsInOrder("SELECT DISTINCT compression FROM parquet_metadata('%s')".formatted(local))).containsExactly("[SNAPPY]");
+        }
+
+        server.putObject(BUCKET, prefix + "/_icedb/properties.json", """
+                {"format": 1, "sorted_by": ["no_such_column"]}
+                """.getBytes(UTF_8));
+        createHistory(table, System.currentTimeMillis() - 9 * DAY, 2);
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table)))
+                .hasMessageContaining("sort column 'no_such_column' is not a column of the table's log schema");
     }
 
     @Test
@@ -587,6 +624,29 @@ public class TestIcedbMaintenanceProcedures
             throw new RuntimeException(e);
         }
         return columns;
+    }
+
+    private static List<String> duckDbRowsInOrder(String query)
+    {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET threads = 1");
+            try (ResultSet resultSet = statement.executeQuery(query)) {
+                int columns = resultSet.getMetaData().getColumnCount();
+                while (resultSet.next()) {
+                    List<Object> values = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        values.add(resultSet.getObject(i));
+                    }
+                    rows.add(normalize(values).toString());
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+        return rows;
     }
 
     private static List<Object> duckDbRow(String query)
