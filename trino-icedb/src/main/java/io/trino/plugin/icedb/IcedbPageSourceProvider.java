@@ -170,10 +170,15 @@ public final class IcedbPageSourceProvider
                 sources.add(IcedbPageSource.ColumnSource.constant(nativeValueToBlock(column.type(), value.getValue())));
                 continue;
             }
+            Type parquetType = physicalColumns.get(column.name());
+            Optional<IcedbCoercions.Coercion> coercion = parquetType == null
+                    ? Optional.empty()
+                    : IcedbCoercions.coercion(column.type(), typeMapping.jsonType(), parquetType);
             Integer channel = channels.get(column.name());
-            if (channel == null && physicalColumns.containsKey(column.name())) {
-                ColumnIO columnIO = lookupColumnByName(messageColumnIO, physicalColumns.get(column.name()).getName());
-                Optional<Field> field = columnIO == null ? Optional.empty() : constructField(typeMapping.readType(column.type()), columnIO);
+            if (channel == null && parquetType != null) {
+                ColumnIO columnIO = lookupColumnByName(messageColumnIO, parquetType.getName());
+                io.trino.spi.type.Type readType = coercion.map(IcedbCoercions.Coercion::readType).orElseGet(() -> typeMapping.readType(column.type()));
+                Optional<Field> field = columnIO == null ? Optional.empty() : constructField(readType, columnIO);
                 if (field.isPresent()) {
                     channel = parquetColumns.size();
                     parquetColumns.add(new Column(column.name(), field.get()));
@@ -184,7 +189,7 @@ public final class IcedbPageSourceProvider
                 sources.add(IcedbPageSource.ColumnSource.constant(column.type().createNullBlock()));
             }
             else {
-                sources.add(IcedbPageSource.ColumnSource.channel(channel));
+                sources.add(IcedbPageSource.ColumnSource.channel(channel, coercion.map(IcedbCoercions.Coercion::convert)));
             }
         }
 
