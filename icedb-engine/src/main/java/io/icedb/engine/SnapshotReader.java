@@ -230,7 +230,10 @@ public final class SnapshotReader
             content = fileIo.read(key);
         }
         catch (NoSuchFileException e) {
-            throw e;
+            // name the key, not the storage's own location of it
+            NoSuchFileException vanished = new NoSuchFileException(key);
+            vanished.initCause(e);
+            throw vanished;
         }
         catch (IOException e) {
             throw new StorageException("Failed to read log file %s of table '%s': %s".formatted(key, tablePrefix, e.getMessage()), e);
@@ -326,17 +329,20 @@ public final class SnapshotReader
 
     private static int compareByCodePoint(String left, String right)
     {
-        int leftIndex = 0;
-        int rightIndex = 0;
-        while (leftIndex < left.length() && rightIndex < right.length()) {
-            int leftCodePoint = left.codePointAt(leftIndex);
-            int rightCodePoint = right.codePointAt(rightIndex);
-            if (leftCodePoint != rightCodePoint) {
-                return Integer.compare(leftCodePoint, rightCodePoint);
+        int length = Math.min(left.length(), right.length());
+        for (int i = 0; i < length; i++) {
+            char leftChar = left.charAt(i);
+            char rightChar = right.charAt(i);
+            if (leftChar != rightChar) {
+                // UTF-16 order differs from code point order only between a surrogate (a code point above U+FFFF)
+                // and a char of U+E000..U+FFFF; between two surrogates, or two other chars, it is the same
+                boolean leftSurrogate = Character.isSurrogate(leftChar);
+                if (leftSurrogate != Character.isSurrogate(rightChar)) {
+                    return leftSurrogate ? 1 : -1;
+                }
+                return Character.compare(leftChar, rightChar);
             }
-            leftIndex += Character.charCount(leftCodePoint);
-            rightIndex += Character.charCount(rightCodePoint);
         }
-        return Integer.compare(left.length() - leftIndex, right.length() - rightIndex);
+        return Integer.compare(left.length(), right.length());
     }
 }

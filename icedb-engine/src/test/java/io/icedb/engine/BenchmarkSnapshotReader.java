@@ -1,6 +1,7 @@
 package io.icedb.engine;
 
 import io.icedb.engine.io.FileEntry;
+import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.LocalFileIo;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
@@ -10,6 +11,7 @@ import io.icedb.engine.spec.LogTombstone;
 import io.icedb.engine.spec.Schema;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +30,10 @@ import java.util.stream.Stream;
  * Times {@link SnapshotReader#read} on a local table of many small logs: cold (fresh cache: every log is read and
  * parsed) and warm (every log cached: listing and fold only). Not a test; run it with {@code ./icedb bench-snapshot}.
  * <pre>
- * BenchmarkSnapshotReader [logs (10000)] [repetitions (7)] [read concurrency (16)] [directory (a new temp dir, deleted after)]
+ * BenchmarkSnapshotReader [--logs 10000] [--repetitions 7] [--concurrency 16] [--latency-ms 0] [--directory DIR]
  * </pre>
+ * {@code --latency-ms} adds that much delay to every object read, as an object store would (the sequential run is
+ * skipped then); without {@code --directory} the table goes to a new temporary directory, deleted at the end.
  */
 public final class BenchmarkSnapshotReader
 {
@@ -43,36 +47,54 @@ public final class BenchmarkSnapshotReader
     public static void main(String[] args)
             throws Exception
     {
-        int logs = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        boolean temporary = args.length <= 3;
-        Path root = temporary ? Files.createTempDirectory("icedb-bench-") : Path.of(args[3]);
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--logs", "10000", "--repetitions", "7", "--concurrency", "16", "--latency-ms", "0", "--directory", ""));
+        for (int i = 0; i < args.length; i += 2) {
+            if (!options.containsKey(args[i]) || i + 1 >= args.length) {
+                System.err.println("usage: bench-snapshot [--logs N] [--repetitions N] [--concurrency N] [--latency-ms N] [--directory DIR]");
+                System.exit(2);
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        int logs = Integer.parseInt(options.get("--logs"));
+        int repetitions = Integer.parseInt(options.get("--repetitions"));
+        int concurrency = Integer.parseInt(options.get("--concurrency"));
+        int latencyMillis = Integer.parseInt(options.get("--latency-ms"));
+        boolean temporary = options.get("--directory").isEmpty();
+        Path root = temporary ? Files.createTempDirectory("icedb-bench-") : Path.of(options.get("--directory"));
 
         try {
             long start = System.nanoTime();
             long bytes = writeTable(root, logs);
             System.out.printf("table %s under %s: %,d log files, %,d bytes, written in %,d ms%n", TABLE, root, logs, bytes, millisSince(start));
 
-            LocalFileIo fileIo = new LocalFileIo(root);
+            LocalFileIo local = new LocalFileIo(root);
+            IcedbFileIo fileIo = latencyMillis == 0 ? local : new SlowFileIo(local, latencyMillis);
+            if (latencyMillis > 0) {
+                System.out.printf("every object read is delayed by %d ms%n", latencyMillis);
+            }
             try (ExecutorService executor = Executors.newFixedThreadPool(concurrency)) {
-                Snapshot reference = SnapshotReader.fold(TABLE, readAllSequentially(fileIo));
+                Snapshot reference = SnapshotReader.fold(TABLE, readAllSequentially(local));
                 System.out.printf("snapshot: %,d alive files, %,d dead files, %,d log tombstones, %d columns%n",
                         reference.aliveFiles().size(), reference.deadFiles().size(), reference.logTombstones().size(), reference.schema().columns().size());
 
-                // warm up the JIT on a few untimed reads
-                for (int i = 0; i < 2; i++) {
+                // warm up the JIT on untimed reads of both kinds
+                for (int i = 0; i < 3; i++) {
                     new SnapshotReader(fileIo, new LogFileCache(), executor, concurrency).read(TABLE, SnapshotTime.latest());
+                    if (latencyMillis == 0) {
+                        new SnapshotReader(fileIo, new LogFileCache(), Runnable::run, 1).read(TABLE, SnapshotTime.latest());
+                    }
                 }
 
                 report("cold, %d parallel reads".formatted(concurrency), repetitions, () -> new SnapshotReader(fileIo, new LogFileCache(), executor, concurrency), reference);
-                report("cold, sequential reads", repetitions, () -> new SnapshotReader(fileIo, new LogFileCache(), Runnable::run, 1), reference);
+                if (latencyMillis == 0) {
+                    report("cold, sequential reads", repetitions, () -> new SnapshotReader(fileIo, new LogFileCache(), Runnable::run, 1), reference);
+                }
                 LogFileCache shared = new LogFileCache();
                 SnapshotReader warm = new SnapshotReader(fileIo, shared, executor, concurrency);
                 warm.read(TABLE, SnapshotTime.latest());
                 report("warm (all logs cached)", repetitions, () -> warm, reference);
 
-                List<Map.Entry<String, LogFile>> parsed = readAllSequentially(fileIo);
+                List<Map.Entry<String, LogFile>> parsed = readAllSequentially(local);
                 List<Long> foldTimes = new ArrayList<>();
                 for (int i = 0; i < repetitions; i++) {
                     long foldStart = System.nanoTime();
@@ -83,7 +105,7 @@ public final class BenchmarkSnapshotReader
                 List<Long> listTimes = new ArrayList<>();
                 for (int i = 0; i < repetitions; i++) {
                     long listStart = System.nanoTime();
-                    fileIo.list(TABLE + "/_log/");
+                    local.list(TABLE + "/_log/");
                     listTimes.add(System.nanoTime() - listStart);
                 }
                 System.out.printf("%-28s median %8.1f ms%n", "listing only", median(listTimes) / 1e6);
@@ -185,6 +207,62 @@ public final class BenchmarkSnapshotReader
             logs.add(Map.entry(key, LogFileParser.parse(key, fileIo.read(key))));
         }
         return logs;
+    }
+
+    /**
+     * Local storage with an object store's latency on every read.
+     */
+    private record SlowFileIo(IcedbFileIo delegate, int latencyMillis)
+            implements IcedbFileIo
+    {
+        @Override
+        public List<FileEntry> list(String prefix)
+                throws IOException
+        {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public byte[] read(String key)
+                throws IOException
+        {
+            try {
+                Thread.sleep(latencyMillis);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException();
+            }
+            return delegate.read(key);
+        }
+
+        @Override
+        public void createExclusive(String key, byte[] data)
+                throws IOException
+        {
+            delegate.createExclusive(key, data);
+        }
+
+        @Override
+        public void overwrite(String key, byte[] data)
+                throws IOException
+        {
+            delegate.overwrite(key, data);
+        }
+
+        @Override
+        public void delete(String key)
+                throws IOException
+        {
+            delegate.delete(key);
+        }
+
+        @Override
+        public long size(String key)
+                throws IOException
+        {
+            return delegate.size(key);
+        }
     }
 
     private static String part(String partition)

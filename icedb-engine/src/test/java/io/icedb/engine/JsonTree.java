@@ -19,9 +19,9 @@ import java.util.Optional;
  * Reads JSON into ordered maps, lists, strings, longs (BigInteger beyond), BigDecimals, booleans and {@link #NULL}, with jackson-core only
  * (the engine has no databind). For test expectations.
  */
-final class JsonTree
+public final class JsonTree
 {
-    static final Object NULL = new Object()
+    public static final Object NULL = new Object()
     {
         @Override
         public String toString()
@@ -32,7 +32,7 @@ final class JsonTree
 
     private JsonTree() {}
 
-    static Object read(Path file)
+    public static Object read(Path file)
     {
         try (JsonParser parser = new JsonFactory().createParser(Files.readAllBytes(file))) {
             parser.nextToken();
@@ -43,7 +43,7 @@ final class JsonTree
         }
     }
 
-    static Object read(byte[] json)
+    public static Object read(byte[] json)
     {
         try (JsonParser parser = new JsonFactory().createParser(json)) {
             parser.nextToken();
@@ -55,7 +55,7 @@ final class JsonTree
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object value)
+    public static Map<String, Object> object(Object value)
     {
         if (!(value instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("Not a JSON object: " + value);
@@ -64,7 +64,7 @@ final class JsonTree
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> array(Object value)
+    public static List<Object> array(Object value)
     {
         if (!(value instanceof List<?>)) {
             throw new IllegalArgumentException("Not a JSON array: " + value);
@@ -72,17 +72,17 @@ final class JsonTree
         return (List<Object>) value;
     }
 
-    static Map<String, Object> object(Map<String, Object> parent, String field)
+    public static Map<String, Object> object(Map<String, Object> parent, String field)
     {
         return object(required(parent, field));
     }
 
-    static List<Object> array(Map<String, Object> parent, String field)
+    public static List<Object> array(Map<String, Object> parent, String field)
     {
         return array(required(parent, field));
     }
 
-    static String string(Map<String, Object> parent, String field)
+    public static String string(Map<String, Object> parent, String field)
     {
         if (!(required(parent, field) instanceof String value)) {
             throw new IllegalArgumentException("Field %s is not a string in %s".formatted(field, parent));
@@ -90,7 +90,7 @@ final class JsonTree
         return value;
     }
 
-    static long number(Map<String, Object> parent, String field)
+    public static long number(Map<String, Object> parent, String field)
     {
         if (!(required(parent, field) instanceof Long value)) {
             throw new IllegalArgumentException("Field %s is not an integer in %s".formatted(field, parent));
@@ -98,13 +98,13 @@ final class JsonTree
         return value;
     }
 
-    static Optional<Object> optional(Map<String, Object> parent, String field)
+    public static Optional<Object> optional(Map<String, Object> parent, String field)
     {
         Object value = parent.get(field);
         return value == null || value == NULL ? Optional.empty() : Optional.of(value);
     }
 
-    static List<String> strings(Map<String, Object> parent, String field)
+    public static List<String> strings(Map<String, Object> parent, String field)
     {
         return array(parent, field).stream().map(String.class::cast).toList();
     }

@@ -1,5 +1,6 @@
 package io.icedb.engine;
 
+import io.icedb.engine.exceptions.InvalidLogException;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.exceptions.SchemaConflictException;
 import io.icedb.engine.exceptions.StorageException;
@@ -204,14 +205,14 @@ final class TestSnapshotReader
                     throws IOException
             {
                 super.read(key);
-                throw new NoSuchFileException(key);
+                throw new NoSuchFileException("/somewhere/else/" + key);
             }
         };
         assertThatThrownBy(() -> sequentialReader(fileIo).read(TABLE, SnapshotTime.latest()))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("'db/events'")
                 .hasMessageContaining("kept disappearing")
-                .hasMessageContaining(logKey("1700000001000_h.jsonl"));
+                .hasMessageContaining("last missing: " + logKey("1700000001000_h.jsonl") + ")");
         assertThat(fileIo.listings.get()).isEqualTo(SnapshotReader.MAX_LISTING_ATTEMPTS);
     }
 
@@ -260,6 +261,37 @@ final class TestSnapshotReader
         Snapshot snapshot = sequentialReader(fileIo).read(TABLE, SnapshotTime.latest());
         assertThat(snapshot.logFiles()).containsExactly(logKey("1700000001000_h.jsonl"));
         assertThat(alivePaths(snapshot)).containsExactly(data("p1"));
+    }
+
+    @Test
+    void testNestedObjectsUnderLogCountByTheirLastSegmentAsPythonDoes()
+            throws Exception
+    {
+        LocalFileIo fileIo = new LocalFileIo(root);
+        writeLog(fileIo, "1700000001000_h.jsonl", log(1700000001000L, BIGINT_A, alive("p1")));
+        writeLog(fileIo, "old/1700000002000_h.jsonl", log(1700000002000L, BIGINT_A, alive("p2")));
+        // a sibling prefix is not under P/_log/
+        fileIo.createExclusive(TABLE + "/_logs/1700000003000_h.jsonl", LogFileParser.write(log(1700000003000L, BIGINT_A, alive("p3"))));
+        Snapshot snapshot = sequentialReader(fileIo).read(TABLE, SnapshotTime.latest());
+        assertThat(snapshot.logFiles()).containsExactly(logKey("1700000001000_h.jsonl"), logKey("old/1700000002000_h.jsonl"));
+        assertThat(snapshot.version()).isEqualTo(1700000002000L);
+    }
+
+    @Test
+    void testInvalidLogFailsNamingIt()
+            throws Exception
+    {
+        LocalFileIo fileIo = new LocalFileIo(root);
+        for (int i = 1; i <= 6; i++) {
+            writeLog(fileIo, "170000000%d000_h.jsonl".formatted(i), log(1700000000000L + i * 1000, BIGINT_A, alive("p" + i)));
+        }
+        fileIo.createExclusive(logKey("1700000007000_h.jsonl"), "{\"v\": 1, \"sch\": 1".getBytes(UTF_8));
+        try (ExecutorService executor = Executors.newFixedThreadPool(3)) {
+            assertThatThrownBy(() -> new SnapshotReader(fileIo, new LogFileCache(), executor, 3).read(TABLE, SnapshotTime.latest()))
+                    .isInstanceOf(InvalidLogException.class)
+                    .hasMessageContaining(logKey("1700000007000_h.jsonl"));
+        }
+        assertThat(sequentialReader(fileIo).read(TABLE, SnapshotTime.asOfVersion(1700000006000L)).aliveFiles()).hasSize(6);
     }
 
     @Test
