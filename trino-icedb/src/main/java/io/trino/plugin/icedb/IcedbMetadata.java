@@ -10,6 +10,7 @@ import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
@@ -22,6 +23,7 @@ import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
@@ -115,6 +117,31 @@ public final class IcedbMetadata
         long upperBound = SnapshotTime.asOfVersion(snapshot.version()).exclusiveUpperBound();
         snapshots.putIfAbsent(new SnapshotKey(location.get().location(), upperBound), snapshot);
         return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all());
+    }
+
+    @Override
+    public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
+    {
+        int separator = tableName.getTableName().lastIndexOf('$');
+        if (separator <= 0) {
+            return Optional.empty();
+        }
+        Optional<IcedbSystemTables.Kind> kind = IcedbSystemTables.Kind.fromSuffix(tableName.getTableName().substring(separator + 1));
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), tableName.getTableName().substring(0, separator));
+        IcedbTableHandle table = (IcedbTableHandle) getTableHandle(session, baseName, Optional.empty(), Optional.empty());
+        if (table == null) {
+            return Optional.empty();
+        }
+        IcedbTableLocation location = table.tableLocation();
+        return Optional.of(IcedbSystemTables.create(
+                kind.get(),
+                tableName,
+                location,
+                snapshot(session, table),
+                key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key)));
     }
 
     /**
