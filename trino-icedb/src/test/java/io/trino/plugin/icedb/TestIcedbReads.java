@@ -125,6 +125,49 @@ public class TestIcedbReads
     }
 
     @Test
+    public void testRegisterAndUnregister()
+    {
+        assertThat(query("CALL icedb.system.register_table('reg', 'missing', 'local:///nothing/here')"))
+                .failure().hasMessage("No IceDB table at local:///nothing/here: nothing/here/_log/ has no log files");
+        assertThat(query("CALL icedb.system.register_table('s', 'versions', 'local:///s/row_groups')"))
+                .failure().hasMessage("Table already exists: s.versions");
+        assertThat(query("CALL icedb.system.unregister_table('s', 'versions')"))
+                .failure().hasMessage("Table s.versions lives in the warehouse and is not registered; drop it instead");
+
+        assertUpdate("CALL icedb.system.register_table('reg', 'versions_again', 'local:///s/versions')");
+        assertThat(query("SELECT v FROM reg.versions_again")).matches("VALUES 1, 2");
+        assertThat(query("SHOW TABLES FROM reg")).matches("VALUES VARCHAR 'versions_again'");
+        assertThat(query("CALL icedb.system.register_table('reg', 'versions_again', 'local:///s/versions')"))
+                .failure().hasMessage("Table already exists: reg.versions_again");
+
+        // the registration lives in the warehouse: another catalog (another coordinator) on it sees it
+        getQueryRunner().createCatalog("icedb_second", "icedb", ImmutableMap.of(
+                "fs.native-local.enabled", "true",
+                "local.location", root.toString(),
+                "icedb.warehouse", "local:///"));
+        assertThat(query("SELECT v FROM icedb_second.reg.versions_again")).matches("VALUES 1, 2");
+
+        assertUpdate("CALL icedb.system.unregister_table('reg', 'versions_again')");
+        assertThat(query("SELECT v FROM reg.versions_again")).failure().hasMessageContaining("Table 'icedb.reg.versions_again' does not exist");
+        assertThat(query("SELECT v FROM icedb_second.reg.versions_again")).failure().hasMessageContaining("does not exist");
+        // the table itself stays
+        assertThat(query("SELECT v FROM s.versions")).matches("VALUES 1, 2");
+        assertThat(query("CALL icedb.system.unregister_table('reg', 'versions_again')"))
+                .failure().hasMessageContaining("reg.versions_again");
+    }
+
+    @Test
+    public void testListing()
+    {
+        assertThat(computeActual("SHOW SCHEMAS").getOnlyColumnAsSet()).contains("s", "information_schema");
+        assertThat(computeActual("SHOW TABLES FROM s").getOnlyColumnAsSet())
+                .contains("readme_pruned", "row_groups", "versions", "missing_part", "schema_conflict", "bad_log", "interval");
+        // a table that cannot be read does not hide the columns of the others
+        assertThat(query("SELECT column_name FROM information_schema.columns WHERE table_schema = 's' AND table_name IN ('versions', 'interval')"))
+                .matches("VALUES VARCHAR 'v', VARCHAR 'p'");
+    }
+
+    @Test
     public void testHiddenColumns()
     {
         assertThat(query("SELECT DISTINCT \"$partition\", \"$file_size\" > 0, \"$path\" LIKE 'local:///s/versions/_data/p=a/%.parquet' FROM s.versions WHERE v = 1"))
