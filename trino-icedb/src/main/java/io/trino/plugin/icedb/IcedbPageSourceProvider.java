@@ -149,8 +149,8 @@ public final class IcedbPageSourceProvider
         TupleDomain<ColumnDescriptor> parquetTupleDomain = parquetTupleDomain(predicate, physicalColumns, descriptorsByPath);
         TupleDomainParquetPredicate parquetPredicate = buildPredicate(requestedSchema, parquetTupleDomain, descriptorsByPath, DateTimeZone.UTC);
         List<RowGroupInfo> rowGroups = getFilteredRowGroups(
-                0,
-                split.fileSize(),
+                split.start(),
+                split.length(),
                 dataSource,
                 parquetMetadata,
                 ImmutableList.of(parquetTupleDomain),

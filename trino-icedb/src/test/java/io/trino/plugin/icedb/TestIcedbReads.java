@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableMap;
 import io.icedb.engine.spec.FileMarker;
+import io.trino.Session;
 import io.trino.execution.QueryStats;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.DistributedQueryRunner;
@@ -88,6 +89,20 @@ public class TestIcedbReads
         assertThat(physicalInputPositions("SELECT count(*) FROM s.row_groups WHERE x BETWEEN 4100 AND 4200")).isEqualTo(2048);
         assertThat(physicalInputPositions("SELECT count(*) FROM s.row_groups WHERE y = 3")).isEqualTo(10240);
         assertThat(physicalInputPositions("SELECT count(*) FROM s.row_groups WHERE x > 20000")).isEqualTo(0);
+    }
+
+    @Test
+    public void testLargePartsAreSplitAtRowGroups()
+    {
+        Session smallSplits = Session.builder(getSession())
+                .setCatalogSessionProperty("icedb", "max_split_size", "1kB")
+                .build();
+        DistributedQueryRunner queryRunner = getDistributedQueryRunner();
+        QueryRunner.MaterializedResultWithPlan result = queryRunner.executeWithPlan(smallSplits, "SELECT count(*), sum(x), count(DISTINCT y) FROM s.row_groups");
+        assertThat(result.result().getMaterializedRows().getFirst().getFields()).containsExactly(10240L, 10240L * 10239 / 2, 7L);
+        QueryStats stats = queryRunner.getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats();
+        assertThat(stats.getTotalDrivers()).isGreaterThan(5);
+        assertThat(query(smallSplits, "SELECT x FROM s.row_groups WHERE x IN (0, 2047, 2048, 10239)")).matches("VALUES BIGINT '0', 2047, 2048, 10239");
     }
 
     @Test
