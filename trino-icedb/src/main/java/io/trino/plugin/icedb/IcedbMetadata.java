@@ -9,9 +9,12 @@ import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
+import io.trino.plugin.base.projection.ApplyProjectionUtil;
+import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorMetadata;
@@ -21,10 +24,13 @@ import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
+import io.trino.spi.expression.ConnectorExpression;
+import io.trino.spi.expression.Variable;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.LongTimestamp;
@@ -39,6 +45,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +57,9 @@ import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
+import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
@@ -63,6 +73,7 @@ import static java.lang.Math.ceilDiv;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
+import static java.util.function.Function.identity;
 
 /**
  * Translates Trino's metadata calls to the catalog and the engine's snapshots. One instance per transaction: it
@@ -232,6 +243,42 @@ public final class IcedbMetadata
                 regular.transformKeys(ColumnHandle.class::cast),
                 constraint.getExpression(),
                 false));
+    }
+
+    @Override
+    public Optional<ProjectionApplicationResult<ConnectorTableHandle>> applyProjection(
+            ConnectorSession session,
+            ConnectorTableHandle handle,
+            List<ConnectorExpression> projections,
+            Map<String, ColumnHandle> assignments)
+    {
+        // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
+        Set<ConnectorExpression> projected = projections.stream()
+                .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())
+                .collect(toImmutableSet());
+        Map<ConnectorExpression, ProjectedColumnRepresentation> representations = projected.stream()
+                .collect(toImmutableMap(identity(), ApplyProjectionUtil::createProjectedColumnRepresentation));
+        if (representations.values().stream().allMatch(ProjectedColumnRepresentation::isVariable)) {
+            return Optional.empty();
+        }
+
+        Map<String, Assignment> newAssignments = new LinkedHashMap<>();
+        ImmutableMap.Builder<ConnectorExpression, Variable> newVariables = ImmutableMap.builder();
+        for (Map.Entry<ConnectorExpression, ProjectedColumnRepresentation> entry : representations.entrySet()) {
+            ProjectedColumnRepresentation representation = entry.getValue();
+            IcedbColumnHandle column = (IcedbColumnHandle) assignments.get(representation.getVariable().getName());
+            for (int fieldIndex : representation.getDereferenceIndices()) {
+                column = column.dereference(fieldIndex);
+            }
+            String name = representation.isVariable() ? representation.getVariable().getName() : column.qualifiedName();
+            newAssignments.put(name, new Assignment(name, column, entry.getKey().getType()));
+            newVariables.put(entry.getKey(), new Variable(name, entry.getKey().getType()));
+        }
+        Map<ConnectorExpression, Variable> variables = newVariables.buildOrThrow();
+        List<ConnectorExpression> newProjections = projections.stream()
+                .map(expression -> replaceWithNewVariables(expression, variables))
+                .collect(toImmutableList());
+        return Optional.of(new ProjectionApplicationResult<>(handle, newProjections, ImmutableList.copyOf(newAssignments.values()), false));
     }
 
     private static Map<IcedbColumnHandle, Domain> filterKeys(Map<IcedbColumnHandle, Domain> domains, boolean partLevel)

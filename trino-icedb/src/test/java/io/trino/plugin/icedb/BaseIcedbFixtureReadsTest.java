@@ -118,6 +118,21 @@ public abstract class BaseIcedbFixtureReadsTest
     }
 
     @Test
+    public void testStructFieldsArePushedIntoTheScan()
+    {
+        assertThat(query("SELECT st.page_name, st.n, dl.ys FROM types"))
+                .matches("VALUES (CAST(NULL AS varchar), BIGINT '2', CAST(ARRAY[] AS array(varchar))), (NULL, NULL, NULL), ('ünï', NULL, ARRAY[VARCHAR 'z']), ('Home', 1, ARRAY[VARCHAR 'a', 'b'])");
+        assertThat(query("SELECT props.tag FROM many_inserts_merge_cleanup WHERE props.ins = 10"))
+                .matches("VALUES VARCHAR 't2', VARCHAR 't3'");
+        assertThat((String) computeActual("EXPLAIN SELECT props.tag FROM many_inserts_merge_cleanup WHERE props.ins = 10").getOnlyValue())
+                .contains("props#tag")
+                .contains("props#ins")
+                .doesNotContain("props:row");
+        assertThat(query("SELECT properties.page_name, properties FROM readme WHERE ts = 1676126229999"))
+                .matches("VALUES (VARCHAR 'Home', CAST(ROW('Home') AS ROW(page_name varchar)))");
+    }
+
+    @Test
     public void testPartitionKeysAreColumns()
     {
         // d is a Hive key of the part paths and no column of the log schema; cust is both and stays the schema's column
