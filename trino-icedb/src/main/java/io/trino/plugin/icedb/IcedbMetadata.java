@@ -172,7 +172,7 @@ public final class IcedbMetadata
         List<ColumnMetadata> columns = columns(session, table).stream()
                 .map(IcedbColumnHandle::toColumnMetadata)
                 .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, ImmutableMap.of("location", table.location()), Optional.empty());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, ImmutableMap.of(IcedbTableProperties.LOCATION_PROPERTY, table.location()), Optional.empty());
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class IcedbModule
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
 

@@ -53,7 +53,9 @@ public final class IcedbSplitManager
             String path = location.root() + part.path();
             String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
             IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);
-            if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate()) || !IcedbPartLevelValues.matches(whole, dynamicPartLevel)) {
+            if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate())
+                    || !IcedbPartLevelValues.matches(whole, dynamicPartLevel)
+                    || !IcedbPartLevelValues.matches(whole, constraint)) {
                 continue;
             }
             if (part.bytes() <= maxSplitSize) {

@@ -183,6 +183,28 @@ public class TestIcedbReads
     }
 
     @Test
+    public void testShowCreateTable()
+    {
+        assertThat((String) computeActual("SHOW CREATE TABLE s.versions").getOnlyValue())
+                .isEqualTo("""
+                        CREATE TABLE icedb.s.versions (
+                           v integer,
+                           p varchar COMMENT 'Hive key of the part paths'
+                        )
+                        WITH (
+                           location = 'local:///s/versions'
+                        )""");
+    }
+
+    @Test
+    public void testPartitionPruningByExpressions()
+    {
+        // not a domain: the split manager evaluates the expression on each part's partition values
+        assertThat(query("SELECT count(*) FROM s.readme_pruned WHERE substr(u, 6) = 'a'")).matches("VALUES BIGINT '3'");
+        assertThat(query("SELECT count(*) FROM s.readme_pruned WHERE u || d = 'user_a2023-06-07'")).matches("VALUES BIGINT '3'");
+    }
+
+    @Test
     public void testHiddenColumns()
     {
         assertThat(query("SELECT DISTINCT \"$partition\", \"$file_size\" > 0, \"$path\" LIKE 'local:///s/versions/_data/p=a/%.parquet' FROM s.versions WHERE v = 1"))
