@@ -50,6 +50,16 @@ public final class IcedbServer
             runner.createCatalog("tpch", "tpch", Map.of());
             runner.installPlugin(new IcedbPlugin());
             runner.createCatalog("icedb", "icedb", WarehouseCatalog.properties(options));
+            if (options.seedDemo() && !DemoSchema.exists(runner)) {
+                System.err.println("icedb: creating the demo schema (demo.events, demo.customer) in " + options.warehouse());
+                try {
+                    DemoSchema.create(runner);
+                }
+                catch (RuntimeException e) {
+                    // the prompt is still useful without the demo tables
+                    System.err.println("icedb: could not create the demo schema: " + e.getMessage());
+                }
+            }
             url = runner.getCoordinator().getBaseUrl().toString();
             if (options.readyFile().isPresent()) {
                 writeAtomically(options.readyFile().get(), url);
