@@ -56,6 +56,7 @@ public final class IcedbParquetWriter
     private final boolean validation;
     private long rowCount;
     private boolean closed;
+    private boolean failed;
 
     /**
      * @param rollbackAction run by {@link #rollback()} after the object is closed, e.g. deleting it
@@ -121,8 +122,12 @@ public final class IcedbParquetWriter
         requireNonNull(page, "page is null");
         checkState(!closed, "writer of %s is closed", outputFile.location());
         checkArgument(page.getChannelCount() == columnCount, "page has %s channels, the file has %s columns", page.getChannelCount(), columnCount);
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
+        // a failed write leaves a partial chunk in the column writers: the file can only be rolled back
+        failed = true;
         try {
             parquetWriter.write(page);
+            failed = false;
         }
         catch (ArithmeticException e) {
             // trino-parquet's TIMESTAMP_NANOS writer overflows outside 1677-09-21 .. 2262-04-11
@@ -159,6 +164,7 @@ public final class IcedbParquetWriter
             throws IOException
     {
         checkState(!closed, "writer of %s is closed", outputFile.location());
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
         closed = true;
         parquetWriter.close();
         return new WrittenParquetFile(

@@ -404,7 +404,11 @@ final class TestIcedbParquetWriter
         assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(TIMESTAMP_NANOS), List.of(List.of(LocalDateTime.parse("2300-01-01T00:00:00"))))))
                 .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(NUMERIC_VALUE_OUT_OF_RANGE.toErrorCode()))
                 .hasMessage("A timestamp(9) value written to local:///ns.parquet is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)");
+        assertThatThrownBy(writer::commit)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("writer of local:///ns.parquet failed; roll it back");
         writer.rollback();
+        assertThat(Files.exists(file)).isFalse();
     }
 
     @Test
