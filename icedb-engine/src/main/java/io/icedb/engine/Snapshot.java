@@ -1,6 +1,7 @@
 package io.icedb.engine;
 
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
 import io.icedb.engine.spec.Schema;
 
@@ -42,9 +43,21 @@ public record Snapshot(
 
     /**
      * The newest folded log's name timestamp: {@code FOR VERSION AS OF} this gives the same snapshot.
+     *
+     * @throws IllegalStateException when the snapshot folds no log, or a log key is not a log file name
      */
     public long version()
     {
-        throw new UnsupportedOperationException("TODO");
+        if (logFiles.isEmpty()) {
+            throw new IllegalStateException("Snapshot of table '%s' folds no log file".formatted(tablePrefix));
+        }
+        long version = Long.MIN_VALUE;
+        for (String key : logFiles) {
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            LogFileName logName = LogFileName.parse(name)
+                    .orElseThrow(() -> new IllegalStateException("Snapshot of table '%s' folds %s, which is not a log file name".formatted(tablePrefix, key)));
+            version = Math.max(version, logName.timestampMillis());
+        }
+        return version;
     }
 }

@@ -1,0 +1,199 @@
+package io.icedb.engine.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.icedb.engine.LogFileCache;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.SnapshotReader;
+import io.icedb.engine.SnapshotTime;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.io.LocalFileIo;
+import io.icedb.engine.spec.FileMarker;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Command line tools over a local directory that plays the bucket.
+ * <pre>
+ * inspect &lt;root&gt; &lt;prefix&gt; [--at &lt;epoch-ms&gt;]   print the table's snapshot as one JSON object
+ * </pre>
+ * Errors print one line to stderr and exit with status 1.
+ */
+public final class IcedbCli
+{
+    private static final int MAX_READ_CONCURRENCY = 16;
+    private static final String USAGE = "usage: inspect <root> <prefix> [--at <epoch-ms>]";
+
+    private IcedbCli() {}
+
+    public static void main(String[] args)
+    {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs one command; returns the exit status.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err)
+    {
+        try {
+            if (args.length == 0) {
+                throw new UsageException("missing command");
+            }
+            return switch (args[0]) {
+                case "inspect" -> inspect(List.of(args).subList(1, args.length), out);
+                default -> throw new UsageException("unknown command '%s'".formatted(args[0]));
+            };
+        }
+        catch (UsageException e) {
+            err.println("icedb: " + e.getMessage() + "; " + USAGE);
+            return 1;
+        }
+        catch (IcedbException | IllegalArgumentException e) {
+            err.println("icedb: " + oneLine(e.getMessage()));
+            return 1;
+        }
+        catch (IOException e) {
+            err.println("icedb: I/O error: " + oneLine(String.valueOf(e.getMessage())));
+            return 1;
+        }
+        catch (RuntimeException e) {
+            err.println("icedb: unexpected error: " + oneLine(e.toString()));
+            return 1;
+        }
+    }
+
+    private static int inspect(List<String> args, PrintStream out)
+            throws IOException
+    {
+        List<String> positional = new ArrayList<>();
+        Optional<Long> at = Optional.empty();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--at")) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("--at needs a time in epoch milliseconds");
+                }
+                at = Optional.of(parseMillis(args.get(++i)));
+            }
+            else if (arg.startsWith("--at=")) {
+                at = Optional.of(parseMillis(arg.substring("--at=".length())));
+            }
+            else if (arg.startsWith("--")) {
+                throw new UsageException("unknown option '%s'".formatted(arg));
+            }
+            else {
+                positional.add(arg);
+            }
+        }
+        if (positional.size() != 2) {
+            throw new UsageException("inspect takes a root directory and a table prefix");
+        }
+        Path root;
+        try {
+            root = Path.of(positional.get(0));
+        }
+        catch (InvalidPathException e) {
+            throw new IllegalArgumentException("Invalid root directory '%s': %s".formatted(positional.get(0), e.getMessage()));
+        }
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("Root '%s' is not a directory".formatted(root));
+        }
+        String tablePrefix = trimSlashes(positional.get(1));
+        SnapshotTime time = at.map(SnapshotTime::asOfTimestamp).orElseGet(SnapshotTime::latest);
+
+        Snapshot snapshot;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            SnapshotReader reader = new SnapshotReader(new LocalFileIo(root), new LogFileCache(), executor, MAX_READ_CONCURRENCY);
+            snapshot = reader.read(tablePrefix, time);
+        }
+        writeJson(snapshot, out);
+        return 0;
+    }
+
+    static void writeJson(Snapshot snapshot, OutputStream out)
+            throws IOException
+    {
+        JsonGenerator generator = new JsonFactory().createGenerator(out);
+        generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        generator.useDefaultPrettyPrinter();
+        generator.writeStartObject();
+        generator.writeObjectFieldStart("schema");
+        for (Map.Entry<String, String> column : snapshot.schema().columns().entrySet()) {
+            generator.writeStringField(column.getKey(), column.getValue());
+        }
+        generator.writeEndObject();
+        generator.writeArrayFieldStart("alive_files");
+        for (FileMarker marker : snapshot.aliveFiles()) {
+            generator.writeStartObject();
+            generator.writeStringField("path", marker.path());
+            generator.writeNumberField("bytes", marker.bytes());
+            generator.writeNumberField("created", marker.createdMillis());
+            generator.writeEndObject();
+        }
+        generator.writeEndArray();
+        generator.writeArrayFieldStart("log_files");
+        for (String logFile : snapshot.logFiles()) {
+            generator.writeString(logFile);
+        }
+        generator.writeEndArray();
+        generator.writeNumberField("dead_files", snapshot.deadFiles().size());
+        generator.writeNumberField("log_tombstones", snapshot.logTombstones().size());
+        generator.writeEndObject();
+        generator.writeRaw('\n');
+        generator.close();
+        out.flush();
+    }
+
+    private static long parseMillis(String value)
+    {
+        try {
+            return Long.parseLong(value);
+        }
+        catch (NumberFormatException e) {
+            throw new UsageException("--at needs a time in epoch milliseconds, not '%s'".formatted(value));
+        }
+    }
+
+    private static String trimSlashes(String prefix)
+    {
+        int start = 0;
+        int end = prefix.length();
+        while (start < end && prefix.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && prefix.charAt(end - 1) == '/') {
+            end--;
+        }
+        return prefix.substring(start, end);
+    }
+
+    private static String oneLine(String message)
+    {
+        return message == null ? "" : message.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static final class UsageException
+            extends RuntimeException
+    {
+        UsageException(String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.icedb.engine.commit;
+
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.spec.FileMarker;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Which parts to merge (spec §6), Python's rule applied to every partition: in a partition, take the alive parts from the
+ * smallest up until their bytes reach {@code maxFileSizeBytes} or their number reaches {@code maxFileCount}; merge
+ * them when that gives at least two parts. Python merges one partition per call (the one with most markers, dead
+ * included); we return every partition that needs it, in that order.
+ */
+public final class MergeSelection
+{
+    public static final long DEFAULT_MAX_FILE_SIZE_BYTES = 10_000_000;
+    public static final int DEFAULT_MAX_FILE_COUNT = 10;
+
+    private MergeSelection() {}
+
+    /**
+     * Parts of one partition to merge into one, smallest first.
+     */
+    public record MergeGroup(String partition, List<FileMarker> parts)
+    {
+        public MergeGroup
+        {
+            requireNonNull(partition, "partition is null");
+            parts = List.copyOf(parts);
+        }
+
+        public long totalBytes()
+        {
+            return parts.stream().mapToLong(FileMarker::bytes).sum();
+        }
+    }
+
+    public static List<MergeGroup> select(Snapshot snapshot)
+    {
+        return select(snapshot, DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_FILE_COUNT);
+    }
+
+    public static List<MergeGroup> select(Snapshot snapshot, long maxFileSizeBytes, int maxFileCount)
+    {
+        requireNonNull(snapshot, "snapshot is null");
+        if (maxFileSizeBytes <= 0) {
+            throw new IllegalArgumentException("maxFileSizeBytes must be positive: " + maxFileSizeBytes);
+        }
+        if (maxFileCount < 2) {
+            throw new IllegalArgumentException("maxFileCount must be at least 2: " + maxFileCount);
+        }
+        String table = snapshot.tablePrefix();
+        Map<String, List<FileMarker>> alive = new TreeMap<>();
+        Map<String, Integer> markerCounts = new HashMap<>();
+        for (FileMarker marker : snapshot.aliveFiles()) {
+            String partition = Partitions.partitionOf(table, marker.path());
+            alive.computeIfAbsent(partition, _ -> new ArrayList<>()).add(marker);
+            markerCounts.merge(partition, 1, Integer::sum);
+        }
+        for (FileMarker marker : snapshot.deadFiles()) {
+            markerCounts.merge(Partitions.partitionOf(table, marker.path()), 1, Integer::sum);
+        }
+
+        List<MergeGroup> groups = new ArrayList<>();
+        for (Map.Entry<String, List<FileMarker>> partition : alive.entrySet()) {
+            List<FileMarker> candidates = new ArrayList<>(partition.getValue());
+            candidates.sort(Comparator.comparingLong(FileMarker::bytes).thenComparing(FileMarker::path));
+            List<FileMarker> picked = new ArrayList<>();
+            long bytes = 0;
+            for (FileMarker candidate : candidates) {
+                picked.add(candidate);
+                bytes += candidate.bytes();
+                if (bytes >= maxFileSizeBytes || picked.size() >= maxFileCount) {
+                    break;
+                }
+            }
+            if (picked.size() >= 2) {
+                groups.add(new MergeGroup(partition.getKey(), picked));
+            }
+        }
+        groups.sort(Comparator.comparing((MergeGroup group) -> markerCounts.get(group.partition())).reversed()
+                .thenComparing(MergeGroup::partition));
+        return List.copyOf(groups);
+    }
+}

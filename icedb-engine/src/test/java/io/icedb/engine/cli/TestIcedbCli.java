@@ -1,0 +1,85 @@
+package io.icedb.engine.cli;
+
+import io.icedb.engine.JsonTree;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+final class TestIcedbCli
+{
+    private static final Path WAREHOUSE = fixturesDirectory().resolve("warehouse");
+
+    @Test
+    void testInspectPrintsOneJsonObject()
+    {
+        Result result = run("inspect", WAREHOUSE.toString(), "readme");
+        assertThat(result.status()).isZero();
+        assertThat(result.err()).isEmpty();
+        Map<String, Object> json = JsonTree.object(JsonTree.read(result.out().getBytes(UTF_8)));
+        assertThat(json.keySet()).containsExactly("schema", "alive_files", "log_files", "dead_files", "log_tombstones");
+        assertThat(json.get("schema")).isEqualTo(Map.of("ts", "BIGINT", "event", "VARCHAR", "user_id", "VARCHAR", "properties", "STRUCT(page_name VARCHAR)"));
+        assertThat(JsonTree.object(json.get("schema")).keySet()).containsExactly("ts", "event", "user_id", "properties");
+        assertThat(json.get("alive_files")).isEqualTo(List.of(
+                Map.of("path", "readme/_data/u=user_a/d=2023-06-07/10c3abb5-6637-428c-9e4e-c987ccfc3c7c.parquet", "bytes", 701L, "created", 1795579471373L),
+                Map.of("path", "readme/_data/u=user_b/d=2023-02-11/71d2c21c-d2f0-4b72-82ed-e696fc8be90a.parquet", "bytes", 645L, "created", 1795579471375L)));
+        assertThat(json.get("log_files")).isEqualTo(List.of("readme/_log/1795579471416_heldout-py.jsonl"));
+        assertThat(json.get("dead_files")).isEqualTo(0L);
+        assertThat(json.get("log_tombstones")).isEqualTo(0L);
+    }
+
+    @Test
+    void testInspectAtTime()
+    {
+        Result after = run("inspect", WAREHOUSE.toString(), "readme/", "--at", "1795579471417");
+        assertThat(after.status()).isZero();
+        assertThat(JsonTree.object(JsonTree.read(after.out().getBytes(UTF_8))).get("log_files")).isEqualTo(List.of("readme/_log/1795579471416_heldout-py.jsonl"));
+
+        Result before = run("inspect", WAREHOUSE.toString(), "readme", "--at", "1795579471416");
+        assertThat(before.status()).isEqualTo(1);
+        assertThat(before.out()).isEmpty();
+        assertThat(before.err()).startsWith("icedb: Table 'readme' has no data at 2026-11-25T04:04:31.416Z").hasLineCount(1);
+    }
+
+    @Test
+    void testErrorsAreOneLineAndExitOne()
+    {
+        assertError(run("inspect", WAREHOUSE.toString(), "not_a_table"), "Table 'not_a_table' has no log files");
+        assertError(run("inspect", WAREHOUSE.resolve("no-such-dir").toString(), "readme"), "is not a directory");
+        assertError(run("inspect", WAREHOUSE.toString(), "readme", "--at", "yesterday"), "--at needs a time in epoch milliseconds");
+        assertError(run("inspect", WAREHOUSE.toString()), "usage: inspect");
+        assertError(run("inspect", WAREHOUSE.toString(), "../escape"), "..");
+        assertError(run("frobnicate"), "unknown command 'frobnicate'");
+        assertError(run(), "missing command");
+    }
+
+    private static void assertError(Result result, String message)
+    {
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).startsWith("icedb: ").contains(message).hasLineCount(1);
+    }
+
+    private static Result run(String... args)
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = IcedbCli.run(args, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        return new Result(status, out.toString(UTF_8), err.toString(UTF_8));
+    }
+
+    private record Result(int status, String out, String err) {}
+
+    private static Path fixturesDirectory()
+    {
+        String property = System.getProperty("icedb.fixtures.dir");
+        Path directory = property == null ? Path.of("../../shared/fixtures/python-icedb") : Path.of(property);
+        return directory.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,90 @@
+package io.trino.plugin.icedb;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.type.Type;
+
+import java.util.Optional;
+
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A column of an IceDB table.
+ *
+ * @param name the column's name as the log schema (or the partition path) spells it; Trino sees it lowercased
+ */
+public record IcedbColumnHandle(String name, Type type, Kind kind)
+        implements ColumnHandle
+{
+    public static final String PATH_COLUMN_NAME = "$path";
+    public static final String PARTITION_COLUMN_NAME = "$partition";
+    public static final String FILE_SIZE_COLUMN_NAME = "$file_size";
+
+    public static final IcedbColumnHandle PATH_COLUMN = new IcedbColumnHandle(PATH_COLUMN_NAME, VARCHAR, Kind.PATH);
+    public static final IcedbColumnHandle PARTITION_COLUMN = new IcedbColumnHandle(PARTITION_COLUMN_NAME, VARCHAR, Kind.PARTITION);
+    public static final IcedbColumnHandle FILE_SIZE_COLUMN = new IcedbColumnHandle(FILE_SIZE_COLUMN_NAME, BIGINT, Kind.FILE_SIZE);
+
+    public enum Kind
+    {
+        /**
+         * A column of the log schema, read from the part.
+         */
+        REGULAR,
+        /**
+         * A Hive key of the part paths that is not a column of the schema; varchar, from the path.
+         */
+        PARTITION_KEY,
+        /**
+         * Hidden {@code $path}: the part's location.
+         */
+        PATH,
+        /**
+         * Hidden {@code $partition}: the part's partition path.
+         */
+        PARTITION,
+        /**
+         * Hidden {@code $file_size}: the part's size in bytes.
+         */
+        FILE_SIZE,
+    }
+
+    public IcedbColumnHandle
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(kind, "kind is null");
+    }
+
+    public static IcedbColumnHandle partitionKey(String name)
+    {
+        return new IcedbColumnHandle(name, VARCHAR, Kind.PARTITION_KEY);
+    }
+
+    @JsonIgnore
+    public boolean isHidden()
+    {
+        return kind == Kind.PATH || kind == Kind.PARTITION || kind == Kind.FILE_SIZE;
+    }
+
+    /**
+     * Known for a whole part without reading it: partition keys and hidden columns.
+     */
+    @JsonIgnore
+    public boolean isPartLevel()
+    {
+        return kind != Kind.REGULAR;
+    }
+
+    public ColumnMetadata toColumnMetadata()
+    {
+        return ColumnMetadata.builder()
+                .setName(name)
+                .setType(type)
+                .setHidden(isHidden())
+                .setComment(kind == Kind.PARTITION_KEY ? Optional.of("Hive key of the part paths") : Optional.empty())
+                .build();
+    }
+}

@@ -1,0 +1,55 @@
+package io.trino.plugin.icedb;
+
+import io.airlift.configuration.Config;
+import io.airlift.configuration.ConfigDescription;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+public final class IcedbConfig
+{
+    private String warehouse;
+    private int logCacheMaxEntries = 100_000;
+    private int logReadThreads = 16;
+
+    @NotNull
+    public String getWarehouse()
+    {
+        return warehouse;
+    }
+
+    @Config("icedb.warehouse")
+    @ConfigDescription("Root location of the warehouse: s3://bucket[/path] or local:///path; schemas are its directories")
+    public IcedbConfig setWarehouse(String warehouse)
+    {
+        this.warehouse = warehouse;
+        return this;
+    }
+
+    @Min(0)
+    public int getLogCacheMaxEntries()
+    {
+        return logCacheMaxEntries;
+    }
+
+    @Config("icedb.log-cache.max-entries")
+    @ConfigDescription("Parsed log files kept in memory per storage root (log files are immutable); 0 disables the cache")
+    public IcedbConfig setLogCacheMaxEntries(int logCacheMaxEntries)
+    {
+        this.logCacheMaxEntries = logCacheMaxEntries;
+        return this;
+    }
+
+    @Min(1)
+    public int getLogReadThreads()
+    {
+        return logReadThreads;
+    }
+
+    @Config("icedb.log-read-threads")
+    @ConfigDescription("Threads that read log files in parallel while planning")
+    public IcedbConfig setLogReadThreads(int logReadThreads)
+    {
+        this.logReadThreads = logReadThreads;
+        return this;
+    }
+}

@@ -1,0 +1,319 @@
+package io.trino.plugin.icedb;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.SnapshotTime;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.NoSnapshotException;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.types.DuckDbType;
+import io.icedb.engine.types.DuckDbTypes;
+import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTableVersion;
+import io.trino.spi.connector.Constraint;
+import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.RelationColumnsMetadata;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.TableNotFoundException;
+import io.trino.spi.predicate.Domain;
+import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.LongTimestamp;
+import io.trino.spi.type.LongTimestampWithTimeZone;
+import io.trino.spi.type.TimestampType;
+import io.trino.spi.type.TimestampWithTimeZoneType;
+import io.trino.spi.type.Type;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
+import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.DateTimeEncoding.unpackMillisUtc;
+import static io.trino.spi.type.DateType.DATE;
+import static io.trino.spi.type.IntegerType.INTEGER;
+import static io.trino.spi.type.SmallintType.SMALLINT;
+import static io.trino.spi.type.TinyintType.TINYINT;
+import static java.lang.Math.ceilDiv;
+import static java.lang.String.format;
+import static java.util.Locale.ENGLISH;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Translates Trino's metadata calls to the catalog and the engine's snapshots. One instance per transaction: it
+ * keeps the snapshots the transaction planned with, so splits are made from exactly those.
+ */
+public final class IcedbMetadata
+        implements ConnectorMetadata
+{
+    private final IcedbCatalog catalog;
+    private final IcedbSnapshotLoader snapshotLoader;
+    private final IcedbTypeMapping typeMapping;
+    private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
+        this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
+    }
+
+    @Override
+    public List<String> listSchemaNames(ConnectorSession session)
+    {
+        return catalog.listSchemas(session.getIdentity());
+    }
+
+    @Override
+    public ConnectorTableHandle getTableHandle(ConnectorSession session, SchemaTableName tableName, Optional<ConnectorTableVersion> startVersion, Optional<ConnectorTableVersion> endVersion)
+    {
+        if (startVersion.isPresent()) {
+            throw new TrinoException(NOT_SUPPORTED, "Read table with start version is not supported");
+        }
+        Optional<IcedbTableLocation> location = catalog.findTable(session.getIdentity(), tableName);
+        if (location.isEmpty()) {
+            return null;
+        }
+        SnapshotTime time = endVersion.map(version -> snapshotTime(session, version)).orElseGet(SnapshotTime::latest);
+        Snapshot snapshot;
+        try {
+            snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
+        }
+        catch (TrinoException e) {
+            if (endVersion.isPresent() && e.getCause() instanceof NoSnapshotException) {
+                throw new TrinoException(INVALID_ARGUMENTS, format(
+                        "No version history table %s before %s: its oldest readable log is later, or was removed by a tombstone cleanup",
+                        tableName,
+                        Instant.ofEpochMilli(time.exclusiveUpperBound())), e);
+            }
+            throw e;
+        }
+        // pin exactly the logs read: a log that shows up later with an older name cannot change this query
+        long upperBound = SnapshotTime.asOfVersion(snapshot.version()).exclusiveUpperBound();
+        snapshots.putIfAbsent(new SnapshotKey(location.get().location(), upperBound), snapshot);
+        return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all());
+    }
+
+    /**
+     * The snapshot the handle is pinned to; read once per transaction.
+     */
+    public Snapshot snapshot(ConnectorSession session, IcedbTableHandle table)
+    {
+        return snapshots.computeIfAbsent(
+                new SnapshotKey(table.location(), table.snapshotUpperBound()),
+                key -> snapshotLoader.load(session.getIdentity(), table.schemaTableName(), table.tableLocation(), new SnapshotTime(key.upperBound())));
+    }
+
+    @Override
+    public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<ColumnMetadata> columns = columns(session, table).stream()
+                .map(IcedbColumnHandle::toColumnMetadata)
+                .collect(toImmutableList());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, ImmutableMap.of("location", table.location()), Optional.empty());
+    }
+
+    @Override
+    public List<SchemaTableName> listTables(ConnectorSession session, Optional<String> schemaName)
+    {
+        return catalog.listTables(session.getIdentity(), schemaName);
+    }
+
+    @Override
+    public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return columns(session, (IcedbTableHandle) tableHandle).stream()
+                .collect(toImmutableMap(column -> column.name().toLowerCase(ENGLISH), column -> column, (first, _) -> first));
+    }
+
+    @Override
+    public ColumnMetadata getColumnMetadata(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle columnHandle)
+    {
+        return ((IcedbColumnHandle) columnHandle).toColumnMetadata();
+    }
+
+    @Override
+    public Iterator<RelationColumnsMetadata> streamRelationColumns(ConnectorSession session, Optional<String> schemaName, UnaryOperator<Set<SchemaTableName>> relationFilter)
+    {
+        ImmutableList.Builder<RelationColumnsMetadata> relations = ImmutableList.builder();
+        Set<SchemaTableName> tables = relationFilter.apply(new LinkedHashSet<>(listTables(session, schemaName)));
+        for (SchemaTableName tableName : tables) {
+            try {
+                ConnectorTableHandle handle = getTableHandle(session, tableName, Optional.empty(), Optional.empty());
+                if (handle == null) {
+                    continue;
+                }
+                relations.add(RelationColumnsMetadata.forTable(tableName, getTableMetadata(session, handle).getColumns()));
+            }
+            catch (TableNotFoundException _) {
+                // removed concurrently
+            }
+            catch (TrinoException _) {
+                // a table that cannot be read (bad log, unsupported type) must not hide every other table's columns
+            }
+        }
+        return relations.build().iterator();
+    }
+
+    @Override
+    public Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorSession session, ConnectorTableHandle tableHandle, Constraint constraint)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        TupleDomain<IcedbColumnHandle> summary = constraint.getSummary().transformKeys(IcedbColumnHandle.class::cast);
+        if (summary.isNone()) {
+            TupleDomain<IcedbColumnHandle> none = TupleDomain.none();
+            if (table.enforcedPredicate().isNone()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ConstraintApplicationResult<>(table.withPredicates(none, none), TupleDomain.all(), constraint.getExpression(), false));
+        }
+        Map<IcedbColumnHandle, Domain> domains = summary.getDomains().orElseThrow();
+        TupleDomain<IcedbColumnHandle> partLevel = TupleDomain.withColumnDomains(filterKeys(domains, true));
+        TupleDomain<IcedbColumnHandle> regular = TupleDomain.withColumnDomains(filterKeys(domains, false));
+
+        TupleDomain<IcedbColumnHandle> enforced = table.enforcedPredicate().intersect(partLevel);
+        TupleDomain<IcedbColumnHandle> unenforced = table.unenforcedPredicate().intersect(regular);
+        if (enforced.equals(table.enforcedPredicate()) && unenforced.equals(table.unenforcedPredicate())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConstraintApplicationResult<>(
+                table.withPredicates(enforced, unenforced),
+                regular.transformKeys(ColumnHandle.class::cast),
+                constraint.getExpression(),
+                false));
+    }
+
+    private static Map<IcedbColumnHandle, Domain> filterKeys(Map<IcedbColumnHandle, Domain> domains, boolean partLevel)
+    {
+        return domains.entrySet().stream()
+                .filter(entry -> entry.getKey().isPartLevel() == partLevel)
+                .collect(toImmutableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * The columns of the pinned snapshot: the log schema, then the Hive keys of part paths that are not schema
+     * columns (as varchar), then the hidden columns.
+     */
+    public List<IcedbColumnHandle> columns(ConnectorSession session, IcedbTableHandle table)
+    {
+        Snapshot snapshot = snapshot(session, table);
+        ImmutableList.Builder<IcedbColumnHandle> columns = ImmutableList.builder();
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<String, String> column : snapshot.schema().columns().entrySet()) {
+            DuckDbType duckDbType;
+            try {
+                duckDbType = DuckDbTypes.parse(column.getValue());
+            }
+            catch (IcedbException e) {
+                throw IcedbExceptions.translate(table.schemaTableName(), table.tableLocation(), e);
+            }
+            Type type = typeMapping.toTrinoType(duckDbType).orElseThrow(() -> new TrinoException(ICEDB_UNSUPPORTED_TYPE, format(
+                    "Column '%s' of table %s has DuckDB type %s, which Trino cannot represent",
+                    column.getKey(),
+                    table.schemaTableName(),
+                    column.getValue())));
+            columns.add(new IcedbColumnHandle(column.getKey(), type, IcedbColumnHandle.Kind.REGULAR));
+            names.add(column.getKey().toLowerCase(ENGLISH));
+        }
+        IcedbTableLocation location = table.tableLocation();
+        Set<String> partitionKeys = new LinkedHashSet<>();
+        for (FileMarker part : snapshot.aliveFiles()) {
+            partitionKeys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(location.prefix(), part.path())).keySet());
+        }
+        for (String key : partitionKeys) {
+            if (names.add(key.toLowerCase(ENGLISH))) {
+                columns.add(IcedbColumnHandle.partitionKey(key));
+            }
+        }
+        columns.add(IcedbColumnHandle.PATH_COLUMN);
+        columns.add(IcedbColumnHandle.PARTITION_COLUMN);
+        columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
+        return columns.build();
+    }
+
+    private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)
+    {
+        Type versionType = version.getVersionType();
+        return switch (version.getPointerType()) {
+            case TARGET_ID -> {
+                if (!versionType.equals(BIGINT) && !versionType.equals(INTEGER) && !versionType.equals(SMALLINT) && !versionType.equals(TINYINT)) {
+                    throw new TrinoException(NOT_SUPPORTED, "Unsupported type for table version: " + versionType.getDisplayName() + " (use a log timestamp in milliseconds, a bigint)");
+                }
+                yield SnapshotTime.asOfVersion(((Number) version.getVersion()).longValue());
+            }
+            case TEMPORAL -> SnapshotTime.asOfTimestamp(temporalVersionMillis(session, version, versionType));
+        };
+    }
+
+    /**
+     * The time as epoch milliseconds, rounded up: IceDB keeps the logs strictly before it, and a log at millisecond
+     * {@code m} is before {@code m + 0.5}.
+     */
+    private static long temporalVersionMillis(ConnectorSession session, ConnectorTableVersion version, Type versionType)
+    {
+        if (versionType.equals(DATE)) {
+            return LocalDate.ofEpochDay((long) version.getVersion())
+                    .atStartOfDay()
+                    .atZone(session.getTimeZoneKey().getZoneId())
+                    .toInstant()
+                    .toEpochMilli();
+        }
+        if (versionType instanceof TimestampType timestampType) {
+            long epochMicros;
+            int picosOfMicro = 0;
+            if (timestampType.isShort()) {
+                epochMicros = (long) version.getVersion();
+            }
+            else {
+                LongTimestamp timestamp = (LongTimestamp) version.getVersion();
+                epochMicros = timestamp.getEpochMicros();
+                picosOfMicro = timestamp.getPicosOfMicro();
+            }
+            long localMillis = ceilDiv(epochMicros + (picosOfMicro > 0 ? 1 : 0), 1000);
+            return LocalDateTime.ofInstant(Instant.ofEpochMilli(localMillis), ZoneOffset.UTC)
+                    .atZone(session.getTimeZoneKey().getZoneId())
+                    .toInstant()
+                    .toEpochMilli();
+        }
+        if (versionType instanceof TimestampWithTimeZoneType timestampWithTimeZoneType) {
+            if (timestampWithTimeZoneType.isShort()) {
+                return unpackMillisUtc((long) version.getVersion());
+            }
+            LongTimestampWithTimeZone timestamp = (LongTimestampWithTimeZone) version.getVersion();
+            return timestamp.getEpochMillis() + (timestamp.getPicosOfMilli() > 0 ? 1 : 0);
+        }
+        throw new TrinoException(NOT_SUPPORTED, "Unsupported type for temporal table version: " + versionType.getDisplayName());
+    }
+
+    private record SnapshotKey(String location, long upperBound)
+    {
+        private SnapshotKey
+        {
+            requireNonNull(location, "location is null");
+        }
+    }
+}

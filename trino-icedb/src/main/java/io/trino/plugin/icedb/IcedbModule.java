@@ -1,0 +1,56 @@
+package io.trino.plugin.icedb;
+
+import com.google.inject.Binder;
+import com.google.inject.Module;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSourceProvider;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
+import io.trino.plugin.base.classloader.ForClassLoaderSafe;
+import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
+import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
+import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
+import io.trino.spi.connector.ConnectorPageSourceProvider;
+import io.trino.spi.connector.ConnectorSplitManager;
+import io.trino.spi.procedure.Procedure;
+
+import static io.airlift.configuration.ConfigBinder.configBinder;
+import static java.util.Objects.requireNonNull;
+
+public final class IcedbModule
+        implements Module
+{
+    private final LocalStorageRoot localStorageRoot;
+
+    public IcedbModule(LocalStorageRoot localStorageRoot)
+    {
+        this.localStorageRoot = requireNonNull(localStorageRoot, "localStorageRoot is null");
+    }
+
+    @Override
+    public void configure(Binder binder)
+    {
+        configBinder(binder).bindConfig(IcedbConfig.class);
+        binder.bind(LocalStorageRoot.class).toInstance(localStorageRoot);
+
+        binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
+
+        binder.bind(ConnectorSplitManager.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorSplitManager.class).to(ClassLoaderSafeConnectorSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorPageSourceProvider.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorPageSourceProvider.class).to(ClassLoaderSafeConnectorPageSourceProvider.class).in(Scopes.SINGLETON);
+
+        Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
+        procedures.addBinding().toProvider(RegisterTableProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(UnregisterTableProcedure.class).in(Scopes.SINGLETON);
+
+        binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
+    }
+}

@@ -1,0 +1,169 @@
+package io.trino.plugin.icedb;
+
+import io.trino.parquet.ParquetCorruptionException;
+import io.trino.parquet.reader.ParquetReader;
+import io.trino.spi.Page;
+import io.trino.spi.TrinoException;
+import io.trino.spi.block.Block;
+import io.trino.spi.block.RunLengthEncodedBlock;
+import io.trino.spi.connector.ConnectorPageSource;
+import io.trino.spi.connector.SourcePage;
+import io.trino.spi.metrics.Metrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CURSOR_ERROR;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Pages of one part: channels read by the Parquet reader, and constant columns (NULL for a column the part lacks,
+ * partition keys and hidden columns).
+ */
+final class IcedbPageSource
+        implements ConnectorPageSource
+{
+    private final ParquetReader reader;
+    private final List<ColumnSource> columns;
+    private final String path;
+    private long completedPositions;
+    private boolean closed;
+
+    /**
+     * Where an output column comes from: a channel of the reader's pages, or a single-value block.
+     */
+    record ColumnSource(Optional<Integer> channel, Optional<Block> constant)
+    {
+        ColumnSource
+        {
+            requireNonNull(channel, "channel is null");
+            requireNonNull(constant, "constant is null");
+        }
+
+        static ColumnSource channel(int channel)
+        {
+            return new ColumnSource(Optional.of(channel), Optional.empty());
+        }
+
+        static ColumnSource constant(Block block)
+        {
+            return new ColumnSource(Optional.empty(), Optional.of(block));
+        }
+    }
+
+    IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, String path)
+    {
+        this.reader = requireNonNull(reader, "reader is null");
+        this.columns = List.copyOf(columns);
+        this.path = requireNonNull(path, "path is null");
+    }
+
+    @Override
+    public long getCompletedBytes()
+    {
+        return reader.getDataSource().getReadBytes();
+    }
+
+    @Override
+    public OptionalLong getCompletedPositions()
+    {
+        return OptionalLong.of(completedPositions);
+    }
+
+    @Override
+    public long getReadTimeNanos()
+    {
+        return reader.getDataSource().getReadTimeNanos();
+    }
+
+    @Override
+    public boolean isFinished()
+    {
+        return closed;
+    }
+
+    @Override
+    public long getMemoryUsage()
+    {
+        return reader.getMemoryContext().getBytes();
+    }
+
+    @Override
+    public SourcePage getNextSourcePage()
+    {
+        SourcePage page;
+        try {
+            page = reader.nextPage();
+        }
+        catch (IOException | RuntimeException e) {
+            closeSuppressing(e);
+            throw translate(e);
+        }
+        if (closed || page == null) {
+            close();
+            return null;
+        }
+        int positionCount = page.getPositionCount();
+        completedPositions += positionCount;
+        Block[] blocks = new Block[columns.size()];
+        for (int i = 0; i < blocks.length; i++) {
+            ColumnSource column = columns.get(i);
+            if (column.channel().isPresent()) {
+                blocks[i] = page.getBlock(column.channel().get());
+            }
+            else {
+                blocks[i] = RunLengthEncodedBlock.create(column.constant().orElseThrow(), positionCount);
+            }
+        }
+        return SourcePage.create(new Page(positionCount, blocks));
+    }
+
+    @Override
+    public Metrics getMetrics()
+    {
+        return reader.getMetrics();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            reader.close();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void closeSuppressing(Throwable failure)
+    {
+        try {
+            close();
+        }
+        catch (RuntimeException e) {
+            if (failure != e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private TrinoException translate(Exception exception)
+    {
+        if (exception instanceof TrinoException trinoException) {
+            return trinoException;
+        }
+        if (exception instanceof ParquetCorruptionException) {
+            return new TrinoException(ICEDB_BAD_DATA, format("Corrupted part %s: %s", path, exception.getMessage()), exception);
+        }
+        return new TrinoException(ICEDB_CURSOR_ERROR, format("Failed to read part %s: %s", path, exception.getMessage()), exception);
+    }
+}

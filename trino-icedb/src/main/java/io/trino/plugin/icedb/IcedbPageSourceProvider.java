@@ -1,0 +1,245 @@
+package io.trino.plugin.icedb;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.inject.Inject;
+import io.trino.filesystem.Location;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.filesystem.TrinoInputFile;
+import io.trino.memory.context.AggregatedMemoryContext;
+import io.trino.parquet.Column;
+import io.trino.parquet.Field;
+import io.trino.parquet.ParquetCorruptionException;
+import io.trino.parquet.ParquetDataSource;
+import io.trino.parquet.ParquetReaderOptions;
+import io.trino.parquet.metadata.FileMetadata;
+import io.trino.parquet.metadata.ParquetMetadata;
+import io.trino.parquet.predicate.TupleDomainParquetPredicate;
+import io.trino.parquet.reader.MetadataReader;
+import io.trino.parquet.reader.ParquetReader;
+import io.trino.parquet.reader.RowGroupInfo;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ConnectorPageSource;
+import io.trino.spi.connector.ConnectorPageSourceProvider;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorSplit;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.DynamicFilter;
+import io.trino.spi.connector.EmptyPageSource;
+import io.trino.spi.predicate.Domain;
+import io.trino.spi.predicate.TupleDomain;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.io.ColumnIO;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.joda.time.DateTimeZone;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
+import static io.trino.parquet.ParquetTypeUtils.constructField;
+import static io.trino.parquet.ParquetTypeUtils.getColumnIO;
+import static io.trino.parquet.ParquetTypeUtils.getDescriptors;
+import static io.trino.parquet.ParquetTypeUtils.getParquetTypeByName;
+import static io.trino.parquet.ParquetTypeUtils.lookupColumnByName;
+import static io.trino.parquet.predicate.PredicateUtils.buildPredicate;
+import static io.trino.parquet.predicate.PredicateUtils.getFilteredRowGroups;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CANNOT_OPEN_SPLIT;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CURSOR_ERROR;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MISSING_DATA;
+import static io.trino.spi.predicate.Utils.nativeValueToBlock;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads a part with trino-parquet: columns by name, row groups pruned by statistics, dictionaries and bloom filters,
+ * pages by column indexes.
+ */
+public final class IcedbPageSourceProvider
+        implements ConnectorPageSourceProvider
+{
+    private static final int DOMAIN_COMPACTION_THRESHOLD = 1000;
+
+    private final TrinoFileSystemFactory fileSystemFactory;
+    private final IcedbTypeMapping typeMapping;
+    private final ParquetReaderOptions options = ParquetReaderOptions.defaultOptions();
+
+    @Inject
+    public IcedbPageSourceProvider(TrinoFileSystemFactory fileSystemFactory, IcedbTypeMapping typeMapping)
+    {
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
+    }
+
+    @Override
+    public ConnectorPageSource createPageSource(
+            ConnectorTransactionHandle transaction,
+            ConnectorSession session,
+            ConnectorSplit connectorSplit,
+            ConnectorTableHandle connectorTable,
+            List<ColumnHandle> columnHandles,
+            DynamicFilter dynamicFilter)
+    {
+        IcedbSplit split = (IcedbSplit) connectorSplit;
+        IcedbTableHandle table = (IcedbTableHandle) connectorTable;
+        List<IcedbColumnHandle> columns = columnHandles.stream()
+                .map(IcedbColumnHandle.class::cast)
+                .collect(toImmutableList());
+
+        TupleDomain<IcedbColumnHandle> predicate = table.unenforcedPredicate()
+                .intersect(dynamicFilter.getCurrentPredicate().transformKeys(IcedbColumnHandle.class::cast));
+        if (predicate.isNone() || !IcedbPartLevelValues.matches(split, predicate)) {
+            return new EmptyPageSource();
+        }
+
+        TrinoInputFile inputFile = fileSystemFactory.create(session).newInputFile(Location.of(split.path()), split.fileSize());
+        ParquetDataSource dataSource = null;
+        try {
+            dataSource = new IcedbParquetDataSource(inputFile, split.fileSize(), options);
+            return createPageSource(dataSource, split, columns, predicate);
+        }
+        catch (Exception e) {
+            if (dataSource != null) {
+                try {
+                    dataSource.close();
+                }
+                catch (IOException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw translate(split, e);
+        }
+    }
+
+    private ConnectorPageSource createPageSource(ParquetDataSource dataSource, IcedbSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate)
+            throws IOException
+    {
+        AggregatedMemoryContext memoryContext = newSimpleAggregatedMemoryContext();
+        ParquetMetadata parquetMetadata = MetadataReader.readFooter(dataSource, Optional.empty());
+        FileMetadata fileMetadata = parquetMetadata.getFileMetaData();
+        MessageType fileSchema = fileMetadata.getSchema();
+
+        // the physical columns to read: schema columns the part has; a part may lack some and have others
+        Map<String, Type> physicalColumns = new LinkedHashMap<>();
+        for (IcedbColumnHandle column : columns) {
+            if (column.kind() == IcedbColumnHandle.Kind.REGULAR) {
+                Type parquetType = getParquetTypeByName(column.name(), fileSchema);
+                if (parquetType != null) {
+                    physicalColumns.putIfAbsent(column.name(), parquetType);
+                }
+            }
+        }
+        MessageType requestedSchema = new MessageType(fileSchema.getName(), ImmutableList.copyOf(physicalColumns.values()));
+        MessageColumnIO messageColumnIO = getColumnIO(fileSchema, requestedSchema);
+        Map<List<String>, ColumnDescriptor> descriptorsByPath = getDescriptors(fileSchema, requestedSchema);
+
+        TupleDomain<ColumnDescriptor> parquetTupleDomain = parquetTupleDomain(predicate, physicalColumns, descriptorsByPath);
+        TupleDomainParquetPredicate parquetPredicate = buildPredicate(requestedSchema, parquetTupleDomain, descriptorsByPath, DateTimeZone.UTC);
+        List<RowGroupInfo> rowGroups = getFilteredRowGroups(
+                0,
+                split.fileSize(),
+                dataSource,
+                parquetMetadata,
+                ImmutableList.of(parquetTupleDomain),
+                ImmutableList.of(parquetPredicate),
+                descriptorsByPath,
+                DateTimeZone.UTC,
+                DOMAIN_COMPACTION_THRESHOLD,
+                options);
+
+        Map<String, Optional<String>> hiveKeys = IcedbPartitions.hiveKeys(split.partition());
+        List<Column> parquetColumns = new ArrayList<>();
+        Map<String, Integer> channels = new HashMap<>();
+        ImmutableList.Builder<IcedbPageSource.ColumnSource> sources = ImmutableList.builder();
+        for (IcedbColumnHandle column : columns) {
+            if (column.kind() != IcedbColumnHandle.Kind.REGULAR) {
+                io.trino.spi.predicate.NullableValue value = IcedbPartLevelValues.value(column, split, hiveKeys);
+                sources.add(IcedbPageSource.ColumnSource.constant(nativeValueToBlock(column.type(), value.getValue())));
+                continue;
+            }
+            Integer channel = channels.get(column.name());
+            if (channel == null && physicalColumns.containsKey(column.name())) {
+                ColumnIO columnIO = lookupColumnByName(messageColumnIO, physicalColumns.get(column.name()).getName());
+                Optional<Field> field = columnIO == null ? Optional.empty() : constructField(typeMapping.readType(column.type()), columnIO);
+                if (field.isPresent()) {
+                    channel = parquetColumns.size();
+                    parquetColumns.add(new Column(column.name(), field.get()));
+                    channels.put(column.name(), channel);
+                }
+            }
+            if (channel == null) {
+                sources.add(IcedbPageSource.ColumnSource.constant(column.type().createNullBlock()));
+            }
+            else {
+                sources.add(IcedbPageSource.ColumnSource.channel(channel));
+            }
+        }
+
+        ParquetReader reader = new ParquetReader(
+                Optional.ofNullable(fileMetadata.getCreatedBy()),
+                parquetColumns,
+                false,
+                rowGroups,
+                dataSource,
+                DateTimeZone.UTC,
+                memoryContext,
+                options,
+                exception -> translate(split, exception),
+                Optional.of(parquetPredicate),
+                Optional.empty());
+        return new IcedbPageSource(reader, sources.build(), split.path());
+    }
+
+    private static TupleDomain<ColumnDescriptor> parquetTupleDomain(
+            TupleDomain<IcedbColumnHandle> predicate,
+            Map<String, Type> physicalColumns,
+            Map<List<String>, ColumnDescriptor> descriptorsByPath)
+    {
+        if (predicate.isNone()) {
+            return TupleDomain.none();
+        }
+        ImmutableMap.Builder<ColumnDescriptor, Domain> domains = ImmutableMap.builder();
+        for (Map.Entry<IcedbColumnHandle, Domain> entry : predicate.getDomains().orElseThrow().entrySet()) {
+            IcedbColumnHandle column = entry.getKey();
+            Type parquetType = physicalColumns.get(column.name());
+            if (column.kind() != IcedbColumnHandle.Kind.REGULAR || parquetType == null || !parquetType.isPrimitive()) {
+                continue;
+            }
+            ColumnDescriptor descriptor = descriptorsByPath.get(ImmutableList.of(parquetType.getName()));
+            if (descriptor != null) {
+                domains.put(descriptor, entry.getValue());
+            }
+        }
+        return TupleDomain.withColumnDomains(domains.buildKeepingLast());
+    }
+
+    private static TrinoException translate(IcedbSplit split, Exception exception)
+    {
+        if (exception instanceof TrinoException trinoException) {
+            return trinoException;
+        }
+        if (exception instanceof FileNotFoundException || exception instanceof NoSuchFileException) {
+            return new TrinoException(ICEDB_MISSING_DATA, format("Part %s is listed by the table's log but does not exist", split.path()), exception);
+        }
+        if (exception instanceof ParquetCorruptionException) {
+            return new TrinoException(ICEDB_BAD_DATA, format("Corrupted part %s: %s", split.path(), exception.getMessage()), exception);
+        }
+        if (exception instanceof IOException) {
+            return new TrinoException(ICEDB_CANNOT_OPEN_SPLIT, format("Error opening part %s (%s bytes): %s", split.path(), split.fileSize(), exception.getMessage()), exception);
+        }
+        return new TrinoException(ICEDB_CURSOR_ERROR, format("Failed to read part %s: %s", split.path(), exception.getMessage()), exception);
+    }
+}

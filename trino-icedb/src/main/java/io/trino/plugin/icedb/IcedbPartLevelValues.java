@@ -1,0 +1,57 @@
+package io.trino.plugin.icedb;
+
+import io.trino.spi.predicate.Domain;
+import io.trino.spi.predicate.NullableValue;
+import io.trino.spi.predicate.TupleDomain;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static io.airlift.slice.Slices.utf8Slice;
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+
+/**
+ * Values of the columns known for a whole part: its partition keys and hidden columns.
+ */
+public final class IcedbPartLevelValues
+{
+    private IcedbPartLevelValues() {}
+
+    public static NullableValue value(IcedbColumnHandle column, IcedbSplit split, Map<String, Optional<String>> hiveKeys)
+    {
+        return switch (column.kind()) {
+            case PARTITION_KEY -> hiveKeys.getOrDefault(column.name(), Optional.empty())
+                    .map(value -> NullableValue.of(VARCHAR, utf8Slice(value)))
+                    .orElseGet(() -> NullableValue.asNull(VARCHAR));
+            case PATH -> NullableValue.of(VARCHAR, utf8Slice(split.path()));
+            case PARTITION -> NullableValue.of(VARCHAR, utf8Slice(split.partition()));
+            case FILE_SIZE -> NullableValue.of(BIGINT, split.fileSize());
+            case REGULAR -> throw new IllegalArgumentException("Not a part-level column: " + column);
+        };
+    }
+
+    /**
+     * Whether the part can hold rows that satisfy the part-level domains of {@code predicate}.
+     */
+    public static boolean matches(IcedbSplit split, TupleDomain<IcedbColumnHandle> predicate)
+    {
+        if (predicate.isNone()) {
+            return false;
+        }
+        Map<IcedbColumnHandle, Domain> domains = predicate.getDomains().orElseThrow();
+        if (domains.isEmpty()) {
+            return true;
+        }
+        Map<String, Optional<String>> hiveKeys = IcedbPartitions.hiveKeys(split.partition());
+        for (Map.Entry<IcedbColumnHandle, Domain> entry : domains.entrySet()) {
+            if (!entry.getKey().isPartLevel()) {
+                continue;
+            }
+            if (!entry.getValue().includesNullableValue(value(entry.getKey(), split, hiveKeys).getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,30 @@
+package io.trino.plugin.icedb.fileio;
+
+import com.google.inject.Inject;
+import io.icedb.engine.io.IcedbFileIo;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.spi.security.ConnectorIdentity;
+
+import static java.util.Objects.requireNonNull;
+
+public final class IcedbFileIoFactory
+{
+    private final TrinoFileSystemFactory fileSystemFactory;
+    private final LocalStorageRoot localStorageRoot;
+
+    @Inject
+    public IcedbFileIoFactory(TrinoFileSystemFactory fileSystemFactory, LocalStorageRoot localStorageRoot)
+    {
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.localStorageRoot = requireNonNull(localStorageRoot, "localStorageRoot is null");
+    }
+
+    /**
+     * Storage addressed by keys relative to the root of {@code location}.
+     */
+    public IcedbFileIo create(ConnectorIdentity identity, IcedbTableLocation location)
+    {
+        return new ForwardingIcedbFileIo(fileSystemFactory.create(identity), location.root(), localStorageRoot.directory());
+    }
+}
