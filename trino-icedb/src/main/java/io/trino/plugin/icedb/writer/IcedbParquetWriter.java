@@ -30,7 +30,6 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.airlift.slice.SizeOf.instanceSize;
 import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
-import static io.trino.spi.StandardErrorCode.NUMERIC_VALUE_OUT_OF_RANGE;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -53,6 +52,9 @@ public final class IcedbParquetWriter
     private final ParquetWriter parquetWriter;
     private final AggregatedMemoryContext memoryContext;
     private final int columnCount;
+    private final List<String> columnNames;
+    private final List<Type> columnTypes;
+    private final boolean[] nanosecondTimestampColumns;
     private final boolean validation;
     private long rowCount;
     private boolean closed;
@@ -81,6 +83,12 @@ public final class IcedbParquetWriter
         checkBloomFilterColumns(columnNames, columnTypes, options);
         DuckDbParquetSchema schema = DuckDbParquetSchema.create(columnNames, columnTypes);
         this.columnCount = columnNames.size();
+        this.columnNames = columnNames;
+        this.columnTypes = columnTypes;
+        this.nanosecondTimestampColumns = new boolean[columnCount];
+        for (int channel = 0; channel < columnCount; channel++) {
+            nanosecondTimestampColumns[channel] = NanosecondTimestampRange.containsNanosecondTimestamp(columnTypes.get(channel));
+        }
         this.validation = options.validation();
 
         ParquetWriterOptions parquetWriterOptions = ParquetWriterOptions.builder()
@@ -123,19 +131,15 @@ public final class IcedbParquetWriter
         checkState(!closed, "writer of %s is closed", outputFile.location());
         checkArgument(page.getChannelCount() == columnCount, "page has %s channels, the file has %s columns", page.getChannelCount(), columnCount);
         checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
-        // a failed write leaves a partial chunk in the column writers: the file can only be rolled back
+        // a failed write may leave a partial chunk in the column writers: the file can only be rolled back
         failed = true;
-        try {
-            parquetWriter.write(page);
-            failed = false;
+        for (int channel = 0; channel < columnCount; channel++) {
+            if (nanosecondTimestampColumns[channel]) {
+                NanosecondTimestampRange.checkBlock(columnNames.get(channel), columnTypes.get(channel), page.getBlock(channel));
+            }
         }
-        catch (ArithmeticException e) {
-            // trino-parquet's TIMESTAMP_NANOS writer overflows outside 1677-09-21 .. 2262-04-11
-            throw new TrinoException(
-                    NUMERIC_VALUE_OUT_OF_RANGE,
-                    format("A timestamp(9) value written to %s is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)", outputFile.location()),
-                    e);
-        }
+        parquetWriter.write(page);
+        failed = false;
         rowCount += page.getPositionCount();
     }
 

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static io.airlift.units.DataSize.Unit.KILOBYTE;
 import static io.trino.plugin.icedb.writer.DuckDbJudge.literal;
@@ -396,17 +397,56 @@ final class TestIcedbParquetWriter
     }
 
     @Test
+    void testNanosecondTimestampRange()
+            throws Exception
+    {
+        // the extremes the writer can write are read back exactly
+        Path file = tempDir.resolve("ns-range.parquet");
+        writeFile(
+                file,
+                List.of("ts"),
+                List.of(TIMESTAMP_NANOS),
+                List.of(List.of(LocalDateTime.parse("1677-09-21T00:12:43.145225")), List.of(LocalDateTime.parse("2262-04-11T23:47:16.854775806"))),
+                IcedbParquetWriterOptions.defaults().withValidation(true));
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            assertThat(duckDb.query("SELECT epoch_ns(ts), isinf(ts) FROM read_parquet(%s)".formatted(literal(file))))
+                    .containsExactly(List.of(String.valueOf(Long.MIN_VALUE + 808), "false"), List.of(String.valueOf(Long.MAX_VALUE - 1), "false"));
+            // DuckDB 1.5.6 cannot print the first day of its TIMESTAMP_NS range ("Date out of range"), only later ones
+            assertThat(duckDb.query("SELECT CAST(ts AS VARCHAR) FROM read_parquet(%s) WHERE ts > TIMESTAMP_NS '2000-01-01'".formatted(literal(file))))
+                    .containsExactly(List.of("2262-04-11 23:47:16.854775806"));
+        }
+    }
+
+    @Test
     void testNanosecondTimestampOutOfRange()
             throws Exception
     {
-        Path file = tempDir.resolve("ns.parquet");
-        IcedbParquetWriter writer = createWriter(file, List.of("ts"), List.of(TIMESTAMP_NANOS), IcedbParquetWriterOptions.defaults());
-        assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(TIMESTAMP_NANOS), List.of(List.of(LocalDateTime.parse("2300-01-01T00:00:00"))))))
+        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("2300-01-01T00:00:00"), "2300-01-01 00:00:00.000000000");
+        // DuckDB could hold it, trino-parquet's writer cannot compute it
+        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("1677-09-21T00:12:43.145224999"), "1677-09-21 00:12:43.145224999");
+        // DuckDB would read the largest INT64 as infinity
+        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("2262-04-11T23:47:16.854775807"), "2262-04-11 23:47:16.854775807");
+        // past the end of INT64: trino-parquet alone would wrap it around silently
+        LocalDateTime pastTheEnd = LocalDateTime.parse("2262-04-11T23:47:16.854775808");
+        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, pastTheEnd, "2262-04-11 23:47:16.854775808");
+        RowType row = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("ts", TIMESTAMP_NANOS)));
+        assertNanosecondTimestampRefused(new ArrayType(row), List.of(Arrays.asList(1L, null), Arrays.asList(2L, pastTheEnd)), "2262-04-11 23:47:16.854775808");
+        assertNanosecondTimestampRefused(new MapType(VARCHAR, TIMESTAMP_NANOS, TYPE_OPERATORS), Map.of("k", pastTheEnd), "2262-04-11 23:47:16.854775808");
+        assertNanosecondTimestampRefused(new MapType(TIMESTAMP_NANOS, BIGINT, TYPE_OPERATORS), Map.of(pastTheEnd, 1L), "2262-04-11 23:47:16.854775808");
+    }
+
+    private void assertNanosecondTimestampRefused(Type type, Object value, String printedValue)
+            throws Exception
+    {
+        Path file = tempDir.resolve("ns-" + UUID.randomUUID() + ".parquet");
+        IcedbParquetWriter writer = createWriter(file, List.of("id", "ts"), List.of(BIGINT, type), IcedbParquetWriterOptions.defaults());
+        writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(1L, null))));
+        assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(2L, value)))))
                 .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(NUMERIC_VALUE_OUT_OF_RANGE.toErrorCode()))
-                .hasMessage("A timestamp(9) value written to local:///ns.parquet is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)");
+                .hasMessage("Value %s of column 'ts' is outside the range IceDB writes as DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775806)", printedValue);
         assertThatThrownBy(writer::commit)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("writer of local:///ns.parquet failed; roll it back");
+                .hasMessage("writer of local:///%s failed; roll it back", file.getFileName());
         writer.rollback();
         assertThat(Files.exists(file)).isFalse();
     }
