@@ -54,7 +54,7 @@ public final class IcedbParquetWriter
     private final int columnCount;
     private final List<String> columnNames;
     private final List<Type> columnTypes;
-    private final boolean[] nanosecondTimestampColumns;
+    private final boolean[] rangeCheckedColumns;
     private final boolean validation;
     private long rowCount;
     private boolean closed;
@@ -85,9 +85,9 @@ public final class IcedbParquetWriter
         this.columnCount = columnNames.size();
         this.columnNames = columnNames;
         this.columnTypes = columnTypes;
-        this.nanosecondTimestampColumns = new boolean[columnCount];
+        this.rangeCheckedColumns = new boolean[columnCount];
         for (int channel = 0; channel < columnCount; channel++) {
-            nanosecondTimestampColumns[channel] = NanosecondTimestampRange.containsNanosecondTimestamp(columnTypes.get(channel));
+            rangeCheckedColumns[channel] = DuckDbValueRange.needsCheck(columnTypes.get(channel));
         }
         this.validation = options.validation();
 
@@ -134,8 +134,8 @@ public final class IcedbParquetWriter
         // a failed write may leave a partial chunk in the column writers: the file can only be rolled back
         failed = true;
         for (int channel = 0; channel < columnCount; channel++) {
-            if (nanosecondTimestampColumns[channel]) {
-                NanosecondTimestampRange.checkBlock(columnNames.get(channel), columnTypes.get(channel), page.getBlock(channel));
+            if (rangeCheckedColumns[channel]) {
+                DuckDbValueRange.checkBlock(columnNames.get(channel), columnTypes.get(channel), page.getBlock(channel));
             }
         }
         parquetWriter.write(page);

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -421,29 +422,60 @@ final class TestIcedbParquetWriter
     void testNanosecondTimestampOutOfRange()
             throws Exception
     {
-        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("2300-01-01T00:00:00"), "2300-01-01 00:00:00.000000000");
+        String range = "DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775806)";
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("2300-01-01T00:00:00"), "2300-01-01 00:00:00.000000000", range);
         // DuckDB could hold it, trino-parquet's writer cannot compute it
-        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("1677-09-21T00:12:43.145224999"), "1677-09-21 00:12:43.145224999");
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("1677-09-21T00:12:43.145224999"), "1677-09-21 00:12:43.145224999", range);
         // DuckDB would read the largest INT64 as infinity
-        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, LocalDateTime.parse("2262-04-11T23:47:16.854775807"), "2262-04-11 23:47:16.854775807");
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("2262-04-11T23:47:16.854775807"), "2262-04-11 23:47:16.854775807", range);
         // past the end of INT64: trino-parquet alone would wrap it around silently
         LocalDateTime pastTheEnd = LocalDateTime.parse("2262-04-11T23:47:16.854775808");
-        assertNanosecondTimestampRefused(TIMESTAMP_NANOS, pastTheEnd, "2262-04-11 23:47:16.854775808");
+        assertRefusedValue(TIMESTAMP_NANOS, pastTheEnd, "2262-04-11 23:47:16.854775808", range);
         RowType row = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("ts", TIMESTAMP_NANOS)));
-        assertNanosecondTimestampRefused(new ArrayType(row), List.of(Arrays.asList(1L, null), Arrays.asList(2L, pastTheEnd)), "2262-04-11 23:47:16.854775808");
-        assertNanosecondTimestampRefused(new MapType(VARCHAR, TIMESTAMP_NANOS, TYPE_OPERATORS), Map.of("k", pastTheEnd), "2262-04-11 23:47:16.854775808");
-        assertNanosecondTimestampRefused(new MapType(TIMESTAMP_NANOS, BIGINT, TYPE_OPERATORS), Map.of(pastTheEnd, 1L), "2262-04-11 23:47:16.854775808");
+        assertRefusedValue(new ArrayType(row), List.of(Arrays.asList(1L, null), Arrays.asList(2L, pastTheEnd)), "2262-04-11 23:47:16.854775808", range);
+        assertRefusedValue(new MapType(VARCHAR, TIMESTAMP_NANOS, TYPE_OPERATORS), Map.of("k", pastTheEnd), "2262-04-11 23:47:16.854775808", range);
+        assertRefusedValue(new MapType(TIMESTAMP_NANOS, BIGINT, TYPE_OPERATORS), Map.of(pastTheEnd, 1L), "2262-04-11 23:47:16.854775808", range);
     }
 
-    private void assertNanosecondTimestampRefused(Type type, Object value, String printedValue)
+    @Test
+    void testTimestampAndDateExtremes()
             throws Exception
     {
-        Path file = tempDir.resolve("ns-" + UUID.randomUUID() + ".parquet");
+        // the extremes DuckDB reads back as finite values
+        Path file = tempDir.resolve("extremes.parquet");
+        writeFile(
+                file,
+                List.of("ts", "tstz", "d"),
+                List.of(TIMESTAMP_MICROS, TIMESTAMP_TZ_MICROS, DATE),
+                List.of(
+                        // Trino's timestamp with time zone ends long before DuckDB's
+                        List.of(LocalDateTime.parse("-290308-12-22T00:00:00"), Instant.parse("-69000-01-01T00:00:00Z"), LocalDate.ofEpochDay(Integer.MIN_VALUE)),
+                        List.of(LocalDateTime.parse("+294247-01-10T04:00:54.775806"), Instant.parse("+70000-12-31T23:59:59.999999Z"), LocalDate.ofEpochDay(Integer.MAX_VALUE - 1))),
+                IcedbParquetWriterOptions.defaults().withValidation(true));
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            assertThat(duckDb.rowsAsText(file)).containsExactly(
+                    List.of("290309-12-22 (BC) 00:00:00", "69001-01-01 (BC) 00:00:00+00", "5877642-06-23 (BC)"),
+                    List.of("294247-01-10 04:00:54.775806", "70000-12-31 23:59:59.999999+00", "5881580-07-10"));
+        }
+
+        String timestampRange = "DuckDB's TIMESTAMP (290309-12-22 (BC) 00:00:00 to 294247-01-10 04:00:54.775806)";
+        assertRefusedValue(TIMESTAMP_MICROS, LocalDateTime.parse("+294247-01-10T04:00:54.775807"), "+294247-01-10 04:00:54.775807", timestampRange);
+        assertRefusedValue(TIMESTAMP_MICROS, LocalDateTime.parse("-290308-12-21T23:59:59.999999"), "-290308-12-21 23:59:59.999999", timestampRange);
+        assertRefusedValue(new ArrayType(TIMESTAMP_MICROS), Arrays.asList(null, LocalDateTime.parse("+294247-01-10T04:00:54.775807")), "+294247-01-10 04:00:54.775807", timestampRange);
+        String dateRange = "DuckDB's DATE (every date but the two DuckDB reads as infinity and -infinity)";
+        assertRefusedValue(DATE, LocalDate.ofEpochDay(Integer.MAX_VALUE), "+5881580-07-11", dateRange);
+        assertRefusedValue(DATE, LocalDate.ofEpochDay(-Integer.MAX_VALUE), "-5877641-06-24", dateRange);
+    }
+
+    private void assertRefusedValue(Type type, Object value, String printedValue, String range)
+            throws Exception
+    {
+        Path file = tempDir.resolve("refused-" + UUID.randomUUID() + ".parquet");
         IcedbParquetWriter writer = createWriter(file, List.of("id", "ts"), List.of(BIGINT, type), IcedbParquetWriterOptions.defaults());
         writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(1L, null))));
         assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(2L, value)))))
                 .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(NUMERIC_VALUE_OUT_OF_RANGE.toErrorCode()))
-                .hasMessage("Value %s of column 'ts' is outside the range IceDB writes as DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775806)", printedValue);
+                .hasMessage("Value %s of column 'ts' is outside the range IceDB writes as %s", printedValue, range);
         assertThatThrownBy(writer::commit)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("writer of local:///%s failed; roll it back", file.getFileName());
