@@ -37,7 +37,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes one IceDB part: Trino pages to a Parquet object in DuckDB's layout ({@link DuckDbParquetSchema}) with
  * trino-parquet's writer (column statistics always, bloom filters for the named columns, row groups of the configured
- * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}).
+ * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}); timestamp
+ * and date values that DuckDB would not read back as written are refused ({@link DuckDbValueRange}), after which the
+ * writer can only be rolled back.
  * <p>
  * {@link #commit()} finishes the object and reports its final size; {@link #rollback()} closes it and runs the
  * rollback action (normally deleting the object). An object left behind by a failed writer is an orphan no log names.
