@@ -4,6 +4,7 @@ import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.exceptions.StorageException;
+import io.icedb.engine.io.DelegatingFileIo;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.LocalFileIo;
@@ -652,30 +653,15 @@ final class TestMaintenanceLease
      * Local storage with hooks around creates and failing deletes, to stage stalls, crashes and lost answers.
      */
     private static final class InterceptingFileIo
-            implements IcedbFileIo
+            extends DelegatingFileIo
     {
-        private final IcedbFileIo delegate;
         volatile Interceptor beforeCreate = _ -> {};
         volatile Interceptor afterCreate = _ -> {};
         volatile boolean failDeletes;
 
         InterceptingFileIo(IcedbFileIo delegate)
         {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<FileEntry> list(String prefix)
-                throws IOException
-        {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public byte[] read(String key)
-                throws IOException
-        {
-            return delegate.read(key);
+            super(delegate);
         }
 
         @Override
@@ -683,15 +669,8 @@ final class TestMaintenanceLease
                 throws IOException
         {
             beforeCreate.on(key);
-            delegate.createExclusive(key, data);
+            super.createExclusive(key, data);
             afterCreate.on(key);
-        }
-
-        @Override
-        public void overwrite(String key, byte[] data)
-                throws IOException
-        {
-            delegate.overwrite(key, data);
         }
 
         @Override
@@ -701,14 +680,7 @@ final class TestMaintenanceLease
             if (failDeletes) {
                 throw new IOException("taker crashed before deleting " + key);
             }
-            delegate.delete(key);
-        }
-
-        @Override
-        public long size(String key)
-                throws IOException
-        {
-            return delegate.size(key);
+            super.delete(key);
         }
     }
 

@@ -30,7 +30,6 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.airlift.slice.SizeOf.instanceSize;
 import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
-import static io.trino.spi.StandardErrorCode.NUMERIC_VALUE_OUT_OF_RANGE;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -38,7 +37,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes one IceDB part: Trino pages to a Parquet object in DuckDB's layout ({@link DuckDbParquetSchema}) with
  * trino-parquet's writer (column statistics always, bloom filters for the named columns, row groups of the configured
- * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}).
+ * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}); timestamp
+ * and date values that DuckDB would not read back as written are refused ({@link DuckDbValueRange}), after which the
+ * writer can only be rolled back.
  * <p>
  * {@link #commit()} finishes the object and reports its final size; {@link #rollback()} closes it and runs the
  * rollback action (normally deleting the object). An object left behind by a failed writer is an orphan no log names.
@@ -53,9 +54,13 @@ public final class IcedbParquetWriter
     private final ParquetWriter parquetWriter;
     private final AggregatedMemoryContext memoryContext;
     private final int columnCount;
+    private final List<String> columnNames;
+    private final List<Type> columnTypes;
+    private final boolean[] rangeCheckedColumns;
     private final boolean validation;
     private long rowCount;
     private boolean closed;
+    private boolean failed;
 
     /**
      * @param rollbackAction run by {@link #rollback()} after the object is closed, e.g. deleting it
@@ -80,6 +85,12 @@ public final class IcedbParquetWriter
         checkBloomFilterColumns(columnNames, columnTypes, options);
         DuckDbParquetSchema schema = DuckDbParquetSchema.create(columnNames, columnTypes);
         this.columnCount = columnNames.size();
+        this.columnNames = columnNames;
+        this.columnTypes = columnTypes;
+        this.rangeCheckedColumns = new boolean[columnCount];
+        for (int channel = 0; channel < columnCount; channel++) {
+            rangeCheckedColumns[channel] = DuckDbValueRange.needsCheck(columnTypes.get(channel));
+        }
         this.validation = options.validation();
 
         ParquetWriterOptions parquetWriterOptions = ParquetWriterOptions.builder()
@@ -121,16 +132,16 @@ public final class IcedbParquetWriter
         requireNonNull(page, "page is null");
         checkState(!closed, "writer of %s is closed", outputFile.location());
         checkArgument(page.getChannelCount() == columnCount, "page has %s channels, the file has %s columns", page.getChannelCount(), columnCount);
-        try {
-            parquetWriter.write(page);
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
+        // a failed write may leave a partial chunk in the column writers: the file can only be rolled back
+        failed = true;
+        for (int channel = 0; channel < columnCount; channel++) {
+            if (rangeCheckedColumns[channel]) {
+                DuckDbValueRange.checkBlock(columnNames.get(channel), columnTypes.get(channel), page.getBlock(channel));
+            }
         }
-        catch (ArithmeticException e) {
-            // trino-parquet's TIMESTAMP_NANOS writer overflows outside 1677-09-21 .. 2262-04-11
-            throw new TrinoException(
-                    NUMERIC_VALUE_OUT_OF_RANGE,
-                    format("A timestamp(9) value written to %s is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)", outputFile.location()),
-                    e);
-        }
+        parquetWriter.write(page);
+        failed = false;
         rowCount += page.getPositionCount();
     }
 
@@ -159,6 +170,7 @@ public final class IcedbParquetWriter
             throws IOException
     {
         checkState(!closed, "writer of %s is closed", outputFile.location());
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
         closed = true;
         parquetWriter.close();
         return new WrittenParquetFile(
