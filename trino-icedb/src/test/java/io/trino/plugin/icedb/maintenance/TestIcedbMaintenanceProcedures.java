@@ -39,6 +39,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.io.MoreFiles.deleteRecursively;
@@ -244,6 +247,129 @@ public class TestIcedbMaintenanceProcedures
         assertThat(mergedLogs(SCHEMA + "/" + table)).hasSize(1);
         assertThat(partCount(table, "")).isEqualTo(2);
         assertThat(checksum(table, "")).isEqualTo(before);
+    }
+
+    /**
+     * Inserts, merges (two maintainers racing for the lease), cleanups and readers at the same time: every read sees a
+     * committed prefix of the inserts, no row lost or duplicated.
+     */
+    @Test
+    public void testInsertsMergesCleanupsAndReadersTogether()
+            throws Exception
+    {
+        String table = "stress";
+        String prefix = SCHEMA + "/" + table;
+        TestingTableHistory history = history(prefix);
+        long start = System.currentTimeMillis() - 3 * HOUR;
+        List<TestingTableHistory.Part> first = new ArrayList<>();
+        for (int insert = 0; insert < 4; insert++) {
+            List<TestingTableHistory.Part> parts = insertParts(history, insert, start + insert * 60_000);
+            history.commitInsert(start + insert * 60_000, parts);
+            first.add(parts.getFirst());
+        }
+        // an old merge, so that cleanups have dead parts to delete while readers run
+        history.commitMerge(start + HOUR, "cust=a", first.stream().map(TestingTableHistory.Part::marker).toList());
+        long initialRows = (long) computeScalar("SELECT count(*) FROM " + qualified(table));
+
+        int inserts = 12;
+        List<Long> validCounts = new ArrayList<>();
+        validCounts.add(initialRows);
+        for (int k = 0; k < inserts; k++) {
+            validCounts.add(validCounts.getLast() + 10 + k);
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger activeWriters = new AtomicInteger(3);
+        AtomicInteger cleanups = new AtomicInteger();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger merges = new AtomicInteger();
+        AtomicInteger leaseConflicts = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            futures.add(executor.submit(() -> {
+                try {
+                    for (int k = 0; k < inserts; k++) {
+                        String cust = k % 2 == 0 ? "a" : "b";
+                        String query = "SELECT (%s + x)::BIGINT AS id, '%s' AS cust, (x * 0.5)::DOUBLE AS val, 'w' AS note FROM range(0, %s) t(x)".formatted(100_000 + k * 1000, cust, 10 + k);
+                        long time = System.currentTimeMillis();
+                        history.commitInsert(time, List.of(history.writePart("cust=" + cust, query, time)));
+                        Thread.sleep(150);
+                    }
+                }
+                catch (Throwable e) {
+                    failures.add(e);
+                }
+                finally {
+                    writing.set(false);
+                    activeWriters.decrementAndGet();
+                }
+            }));
+            for (int maintainer = 0; maintainer < 2; maintainer++) {
+                boolean cleans = maintainer == 0;
+                futures.add(executor.submit(() -> {
+                    int rounds = 0;
+                    while (writing.get() || rounds < 3) {
+                        rounds++;
+                        try {
+                            getQueryRunner().execute("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 3)".formatted(SCHEMA, table));
+                            merges.incrementAndGet();
+                            if (cleans) {
+                                getQueryRunner().execute("CALL icedb.system.cleanup('%s', '%s', '1h')".formatted(SCHEMA, table));
+                                cleanups.incrementAndGet();
+                            }
+                        }
+                        catch (RuntimeException e) {
+                            if (e.getMessage() != null && e.getMessage().contains("another maintenance operation is running on the table")) {
+                                leaseConflicts.incrementAndGet();
+                            }
+                            else {
+                                failures.add(e);
+                            }
+                        }
+                    }
+                    activeWriters.decrementAndGet();
+                }));
+            }
+            for (int reader = 0; reader < 2; reader++) {
+                futures.add(executor.submit(() -> {
+                    long last = 0;
+                    while (activeWriters.get() > 0) {
+                        try {
+                            MaterializedRow row = computeActual("SELECT count(*), count(DISTINCT cust || CAST(id AS varchar)) FROM " + qualified(table)).getMaterializedRows().getFirst();
+                            long count = (long) row.getField(0);
+                            assertThat(row.getField(1)).as("distinct ids").isEqualTo(count);
+                            assertThat(validCounts).as("a committed prefix of the inserts").contains(count);
+                            assertThat(count).as("never goes back").isGreaterThanOrEqualTo(last);
+                            last = count;
+                            reads.incrementAndGet();
+                        }
+                        catch (Throwable e) {
+                            failures.add(e);
+                            return;
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(merges.get()).isPositive();
+        assertThat(cleanups.get()).isPositive();
+        assertThat(reads.get()).isPositive();
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        MaterializedRow row = computeActual("SELECT count(*), count(DISTINCT cust || CAST(id AS varchar)) FROM " + qualified(table)).getMaterializedRows().getFirst();
+        assertThat(row.getFields()).containsExactly(validCounts.getLast(), validCounts.getLast());
+        assertThat(partCount(table, "")).isEqualTo(2);
+        // the dead parts of the old merge are gone; every part still in storage is referenced by a log
+        for (TestingTableHistory.Part part : first) {
+            assertThat(server.listKeys(BUCKET, part.marker().path())).isEmpty();
+        }
     }
 
     @Test
