@@ -1,7 +1,7 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
+import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
@@ -10,21 +10,31 @@ import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ColumnPosition;
+import io.trino.spi.connector.ConnectorInsertTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorOutputMetadata;
+import io.trino.spi.connector.ConnectorOutputTableHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTableLayout;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
+import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.security.TrinoPrincipal;
+import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.type.LongTimestamp;
 import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.TimestampType;
@@ -35,6 +45,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -72,13 +83,16 @@ public final class IcedbMetadata
     private final IcedbCatalog catalog;
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
+    private final IcedbWriteOperations writeOperations;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, IcedbTableDefinition> definitions = new ConcurrentHashMap<>();
 
-    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping)
+    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
+        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
     }
 
     @Override
@@ -131,10 +145,14 @@ public final class IcedbMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        IcedbTableDefinition definition = definition(session, table);
         List<ColumnMetadata> columns = columns(session, table).stream()
                 .map(IcedbColumnHandle::toColumnMetadata)
+                .map(column -> definition.columnComments().containsKey(column.getName())
+                        ? ColumnMetadata.builderFrom(column).setComment(Optional.of(definition.columnComments().get(column.getName()))).build()
+                        : column)
                 .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, ImmutableMap.of("location", table.location()), Optional.empty());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbWriteOperations.tableProperties(table.tableLocation(), definition), definition.comment());
     }
 
     @Override
@@ -244,6 +262,8 @@ public final class IcedbMetadata
         for (FileMarker part : snapshot.aliveFiles()) {
             partitionKeys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(location.prefix(), part.path())).keySet());
         }
+        // keys our partitioning derives from columns (ts_day of day(ts)) are no columns
+        names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).partitioning()));
         for (String key : partitionKeys) {
             if (names.add(key.toLowerCase(ENGLISH))) {
                 columns.add(IcedbColumnHandle.partitionKey(key));
@@ -253,6 +273,92 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
         return columns.build();
+    }
+
+    private IcedbTableDefinition definition(ConnectorSession session, IcedbTableHandle table)
+    {
+        return definitions.computeIfAbsent(table.location(), _ -> writeOperations.definition(session.getIdentity(), table.tableLocation()));
+    }
+
+    // the write path: IcedbWriteOperations
+
+    @Override
+    public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
+    {
+        writeOperations.createSchema(session, schemaName, properties);
+    }
+
+    @Override
+    public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
+    {
+        writeOperations.dropSchema(session, schemaName, cascade);
+    }
+
+    @Override
+    public Optional<Type> getSupportedType(ConnectorSession session, Map<String, Object> tableProperties, Type type)
+    {
+        return writeOperations.getSupportedType(type);
+    }
+
+    @Override
+    public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
+    {
+        writeOperations.createTable(session, tableMetadata, saveMode);
+    }
+
+    @Override
+    public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
+    {
+        return writeOperations.beginCreateTable(session, tableMetadata, retryMode, replace);
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishCreateTable(ConnectorSession session, ConnectorOutputTableHandle tableHandle, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        writeOperations.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments);
+        return Optional.empty();
+    }
+
+    @Override
+    public ConnectorInsertTableHandle beginInsert(ConnectorSession session, ConnectorTableHandle tableHandle, List<ColumnHandle> columns, RetryMode retryMode)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
+        return writeOperations.beginInsert(session, table, insertColumns, snapshot(session, table).schema(), retryMode);
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        writeOperations.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments);
+        return Optional.empty();
+    }
+
+    @Override
+    public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
+    {
+        if (!(position instanceof ColumnPosition.Last)) {
+            throw new TrinoException(NOT_SUPPORTED, "IceDB appends new columns at the end: FIRST and AFTER are not supported");
+        }
+        writeOperations.addColumn(session, (IcedbTableHandle) tableHandle, column);
+    }
+
+    @Override
+    public void setTableComment(ConnectorSession session, ConnectorTableHandle tableHandle, Optional<String> comment)
+    {
+        writeOperations.setTableComment(session, (IcedbTableHandle) tableHandle, comment);
+    }
+
+    @Override
+    public void setColumnComment(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, Optional<String> comment)
+    {
+        writeOperations.setColumnComment(session, (IcedbTableHandle) tableHandle, ((IcedbColumnHandle) column).name(), comment);
+    }
+
+    @Override
+    public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        writeOperations.dropTable(session, (IcedbTableHandle) tableHandle);
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)
