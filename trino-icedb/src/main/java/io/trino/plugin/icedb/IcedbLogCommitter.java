@@ -24,6 +24,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_COMMIT_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
@@ -64,41 +66,51 @@ public final class IcedbLogCommitter
      */
     public String commit(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, Schema writtenSchema, List<FileMarker> parts, String writerId)
     {
-        IcedbFileIo fileIo = fileIoFactory.create(identity, location);
         String hostPrefix = hostPrefix(writerId);
+        return createLog(
+                fileIoFactory.create(identity, location),
+                table,
+                location.prefix(),
+                () -> currentSchema(identity, table, location).map(current -> union(table, current, writtenSchema)).orElse(writtenSchema),
+                parts,
+                () -> LogFileName.uniqueHost(hostPrefix),
+                System::currentTimeMillis);
+    }
+
+    /**
+     * Creates the insert log, retrying with a fresh name (and a freshly read schema) on a genuine collision.
+     *
+     * @param schema the schema of the log, read again for every attempt
+     * @param hosts a fresh writer host for every attempt
+     */
+    static String createLog(IcedbFileIo fileIo, SchemaTableName table, String tablePrefix, Supplier<Schema> schema, List<FileMarker> parts, Supplier<String> hosts, LongSupplier clock)
+    {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Schema schema = currentSchema(identity, table, location).map(current -> union(table, current, writtenSchema)).orElse(writtenSchema);
-            PlannedLog planned = InsertLogBuilder.build(location.prefix(), LogFileName.uniqueHost(hostPrefix), System.currentTimeMillis(), schema, parts);
+            PlannedLog planned = InsertLogBuilder.build(tablePrefix, hosts.get(), clock.getAsLong(), schema.get(), parts);
             byte[] content = LogFileParser.write(planned.content());
             try {
                 fileIo.createExclusive(planned.key(), content);
                 return planned.key();
             }
-            catch (FileAlreadyExistsException e) {
-                try {
-                    if (isOurs(fileIo, planned.key(), content)) {
-                        log.info("Log %s of table %s already exists with our content: an earlier attempt of the commit succeeded", planned.key(), table);
-                        return planned.key();
-                    }
-                }
-                catch (IOException readFailure) {
-                    e.addSuppressed(readFailure);
-                }
-                log.warn("Log name %s of table %s is taken by another writer; retrying with a fresh name", planned.key(), table);
-                lastFailure = e;
-            }
             catch (IOException e) {
-                // ambiguous (a multipart 412, a lost response): the object may or may not be there
+                // a 412 (FileAlreadyExistsException) or an ambiguous failure (a multipart 412, a lost response):
+                // the object may be there, and may be ours
                 try {
                     if (isOurs(fileIo, planned.key(), content)) {
+                        log.info("Log %s of table %s exists with our content: an earlier attempt of the create succeeded", planned.key(), table);
                         return planned.key();
                     }
                 }
                 catch (IOException readFailure) {
                     e.addSuppressed(readFailure);
                 }
-                log.warn(e, "Creating log %s of table %s failed; retrying with a fresh name", planned.key(), table);
+                if (e instanceof FileAlreadyExistsException) {
+                    log.warn("Log name %s of table %s is taken by another writer; retrying with a fresh name", planned.key(), table);
+                }
+                else {
+                    log.warn(e, "Creating log %s of table %s failed; retrying with a fresh name", planned.key(), table);
+                }
                 lastFailure = e;
             }
         }

@@ -338,7 +338,8 @@ public final class IcedbMetadata
     public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
     {
         if (!(position instanceof ColumnPosition.Last)) {
-            throw new TrinoException(NOT_SUPPORTED, "IceDB appends new columns at the end: FIRST and AFTER are not supported");
+            // IceDB appends new columns at the end
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
         }
         writeOperations.addColumn(session, (IcedbTableHandle) tableHandle, column);
     }

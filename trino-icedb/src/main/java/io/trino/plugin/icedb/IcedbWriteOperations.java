@@ -75,6 +75,11 @@ public final class IcedbWriteOperations
 {
     public static final String SCHEMA_MARKER_FILE = "schema.json";
     private static final String CREATED_BY_TRINO = "created_by_trino";
+    /**
+     * Schema and table names: they are key prefixes of every object of the table, and S3 keys have at most 1,024 bytes.
+     */
+    public static final int MAX_NAME_LENGTH = IcedbCatalog.MAX_NAME_LENGTH;
+    public static final int MAX_COLUMN_NAME_LENGTH = 255;
     private static final ObjectMapper OBJECT_MAPPER = new ObjectMapper();
 
     private final IcedbCatalog catalog;
@@ -127,7 +132,7 @@ public final class IcedbWriteOperations
             throw new SchemaNotFoundException(schemaName);
         }
         if (cascade) {
-            throw new TrinoException(NOT_SUPPORTED, "DROP SCHEMA CASCADE is not supported; drop the tables first");
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support dropping schemas with CASCADE option");
         }
         if (!catalog.listTables(session.getIdentity(), Optional.of(schemaName)).isEmpty()) {
             throw new TrinoException(SCHEMA_NOT_EMPTY, format("Cannot drop non-empty schema '%s'", schemaName));
@@ -167,7 +172,7 @@ public final class IcedbWriteOperations
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
         if (saveMode == SaveMode.REPLACE) {
-            throw new TrinoException(NOT_SUPPORTED, "Replacing tables (CREATE OR REPLACE TABLE) is not supported");
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
         }
         SchemaTableName tableName = tableMetadata.getTable();
         if (catalog.findTable(session.getIdentity(), tableName).isPresent()) {
@@ -188,7 +193,7 @@ public final class IcedbWriteOperations
     {
         checkRetryMode(retryMode);
         if (replace) {
-            throw new TrinoException(NOT_SUPPORTED, "Replacing tables (CREATE OR REPLACE TABLE) is not supported");
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
         }
         NewTable table = prepareNewTable(session, tableMetadata);
         List<IcedbWriteColumn> columns = tableMetadata.getColumns().stream()
@@ -226,6 +231,7 @@ public final class IcedbWriteOperations
             if (!column.isNullable()) {
                 throw new TrinoException(NOT_SUPPORTED, format("Column '%s' of table %s is NOT NULL: IceDB columns are always nullable", column.getName(), tableName));
             }
+            checkColumnName(column.getName());
             if (columnTypes.put(column.getName(), column.getType()) != null) {
                 throw new TrinoException(ALREADY_EXISTS, format("Column '%s' of table %s is defined twice", column.getName(), tableName));
             }
@@ -353,6 +359,7 @@ public final class IcedbWriteOperations
         if (!column.isNullable()) {
             throw new TrinoException(NOT_SUPPORTED, format("Cannot add NOT NULL column '%s' to table %s: IceDB columns are always nullable", column.getName(), table.schemaTableName()));
         }
+        checkColumnName(column.getName());
         IcedbTableLocation location = table.tableLocation();
         Schema current = committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).orElse(Schema.EMPTY);
         for (String existing : current.columns().keySet()) {
@@ -480,8 +487,18 @@ public final class IcedbWriteOperations
         }
     }
 
+    private static void checkColumnName(String name)
+    {
+        if (name.length() > MAX_COLUMN_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("Column name must be shorter than or equal to %s characters but got %s", MAX_COLUMN_NAME_LENGTH, name.length()));
+        }
+    }
+
     private static void checkName(String name, String kind)
     {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("%s name must be shorter than or equal to %s characters but got %s", kind.equals("schema") ? "Schema" : "Table", MAX_NAME_LENGTH, name.length()));
+        }
         if (name.isEmpty() || name.startsWith("_") || name.startsWith(".") || name.contains("/") || !name.equals(name.toLowerCase(ENGLISH))) {
             throw new TrinoException(NOT_SUPPORTED, format("Invalid %s name '%s': it must not start with '_' or '.' nor contain '/'", kind, name));
         }
