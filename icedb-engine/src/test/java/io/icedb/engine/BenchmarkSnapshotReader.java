@@ -1,5 +1,6 @@
 package io.icedb.engine;
 
+import io.icedb.engine.io.DelegatingFileIo;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.LocalFileIo;
@@ -212,14 +213,15 @@ public final class BenchmarkSnapshotReader
     /**
      * Local storage with an object store's latency on every read.
      */
-    private record SlowFileIo(IcedbFileIo delegate, int latencyMillis)
-            implements IcedbFileIo
+    private static final class SlowFileIo
+            extends DelegatingFileIo
     {
-        @Override
-        public List<FileEntry> list(String prefix)
-                throws IOException
+        private final int latencyMillis;
+
+        SlowFileIo(IcedbFileIo delegate, int latencyMillis)
         {
-            return delegate.list(prefix);
+            super(delegate);
+            this.latencyMillis = latencyMillis;
         }
 
         @Override
@@ -233,35 +235,7 @@ public final class BenchmarkSnapshotReader
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException();
             }
-            return delegate.read(key);
-        }
-
-        @Override
-        public void createExclusive(String key, byte[] data)
-                throws IOException
-        {
-            delegate.createExclusive(key, data);
-        }
-
-        @Override
-        public void overwrite(String key, byte[] data)
-                throws IOException
-        {
-            delegate.overwrite(key, data);
-        }
-
-        @Override
-        public void delete(String key)
-                throws IOException
-        {
-            delegate.delete(key);
-        }
-
-        @Override
-        public long size(String key)
-                throws IOException
-        {
-            return delegate.size(key);
+            return super.read(key);
         }
     }
 

@@ -4,6 +4,7 @@ import io.icedb.engine.exceptions.InvalidLogException;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.exceptions.SchemaConflictException;
 import io.icedb.engine.exceptions.StorageException;
+import io.icedb.engine.io.DelegatingFileIo;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.LocalFileIo;
@@ -475,9 +476,8 @@ final class TestSnapshotReader
      * Delegates to another storage, counting listings and reads per key.
      */
     private static class CountingFileIo
-            implements IcedbFileIo
+            extends DelegatingFileIo
     {
-        final IcedbFileIo delegate;
         final AtomicInteger listings = new AtomicInteger();
         final Map<String, Integer> reads = new ConcurrentHashMap<>();
         final AtomicInteger concurrentReads = new AtomicInteger();
@@ -485,7 +485,7 @@ final class TestSnapshotReader
 
         CountingFileIo(IcedbFileIo delegate)
         {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         int totalReads()
@@ -498,7 +498,7 @@ final class TestSnapshotReader
                 throws IOException
         {
             listings.incrementAndGet();
-            return delegate.list(prefix);
+            return super.list(prefix);
         }
 
         @Override
@@ -509,39 +509,11 @@ final class TestSnapshotReader
             int now = concurrentReads.incrementAndGet();
             maxConcurrentReads.accumulateAndGet(now, Math::max);
             try {
-                return delegate.read(key);
+                return super.read(key);
             }
             finally {
                 concurrentReads.decrementAndGet();
             }
-        }
-
-        @Override
-        public void createExclusive(String key, byte[] data)
-                throws IOException
-        {
-            delegate.createExclusive(key, data);
-        }
-
-        @Override
-        public void overwrite(String key, byte[] data)
-                throws IOException
-        {
-            delegate.overwrite(key, data);
-        }
-
-        @Override
-        public void delete(String key)
-                throws IOException
-        {
-            delegate.delete(key);
-        }
-
-        @Override
-        public long size(String key)
-                throws IOException
-        {
-            return delegate.size(key);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.icedb.launcher;
 
+import io.trino.plugin.icedb.IcedbPlugin;
 import io.trino.plugin.tpch.TpchPlugin;
-import io.trino.spi.Plugin;
 import io.trino.testing.DistributedQueryRunner;
 
 import java.io.IOException;
@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 
 import static io.trino.testing.TestingSession.testSessionBuilder;
@@ -50,10 +48,18 @@ public final class IcedbServer
         try {
             runner.installPlugin(new TpchPlugin());
             runner.createCatalog("tpch", "tpch", Map.of());
-            for (Plugin plugin : icedbPlugins()) {
-                runner.installPlugin(plugin);
-            }
+            runner.installPlugin(new IcedbPlugin());
             runner.createCatalog("icedb", "icedb", WarehouseCatalog.properties(options));
+            if (options.seedDemo() && !DemoSchema.exists(runner)) {
+                System.err.println("icedb: creating the demo schema (demo.events, demo.customer) in " + options.warehouse());
+                try {
+                    DemoSchema.create(runner);
+                }
+                catch (RuntimeException e) {
+                    // the prompt is still useful without the demo tables
+                    System.err.println("icedb: could not create the demo schema: " + e.getMessage());
+                }
+            }
             url = runner.getCoordinator().getBaseUrl().toString();
             if (options.readyFile().isPresent()) {
                 writeAtomically(options.readyFile().get(), url);
@@ -68,18 +74,6 @@ public final class IcedbServer
         System.out.println("trino-icedb is running at " + url + " (warehouse " + options.warehouse() + ")");
         System.out.println("Connect with: trino --server " + url + " --catalog icedb   or JDBC: jdbc:trino://" + runner.getCoordinator().getBaseUrl().getAuthority() + "/icedb");
         stopped.await();
-    }
-
-    private static List<Plugin> icedbPlugins()
-    {
-        List<Plugin> plugins = ServiceLoader.load(Plugin.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(plugin -> plugin.getClass().getName().startsWith("io.trino.plugin.icedb."))
-                .toList();
-        if (plugins.isEmpty()) {
-            throw new IllegalStateException("the trino-icedb plugin is not on the class path");
-        }
-        return plugins;
     }
 
     private static void writeAtomically(Path file, String content)

@@ -14,6 +14,7 @@ record LauncherOptions(
         String warehouse,
         int port,
         Optional<Path> readyFile,
+        boolean seedDemo,
         Map<String, String> s3Settings)
 {
     LauncherOptions
@@ -23,16 +24,20 @@ record LauncherOptions(
         s3Settings = Map.copyOf(s3Settings);
     }
 
+    static final String DEFAULT_WAREHOUSE = "icedb-warehouse";
+
     static final String USAGE = """
             usage: IcedbServer [--warehouse <dir or s3://bucket[/path]>] [--port <n>] [--ready-file <path>]
                                [--s3-endpoint <url>] [--s3-region <region>] [--s3-access-key <key>] [--s3-secret-key <secret>]
                                [--s3-path-style-access <true|false>]
-            Without --warehouse the warehouse is ./icedb-warehouse. Port 0 picks a free port.
+            Without --warehouse the warehouse is ./icedb-warehouse, with a demo schema created on first use.
+            Port 0 picks a free port.
             S3 settings default to AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.""";
 
     static LauncherOptions parse(String[] args, Map<String, String> environment)
     {
-        String warehouse = "icedb-warehouse";
+        String warehouse = DEFAULT_WAREHOUSE;
+        boolean warehouseGiven = false;
         int port = 8080;
         Optional<Path> readyFile = Optional.empty();
         Map<String, String> s3 = new HashMap<>();
@@ -50,7 +55,10 @@ record LauncherOptions(
             }
             String value = args[++i];
             switch (flag) {
-                case "--warehouse" -> warehouse = value;
+                case "--warehouse" -> {
+                    warehouse = value;
+                    warehouseGiven = true;
+                }
                 case "--port" -> port = parsePort(value);
                 case "--ready-file" -> readyFile = Optional.of(Path.of(value));
                 case "--s3-endpoint" -> s3.put("s3.endpoint", value);
@@ -61,7 +69,7 @@ record LauncherOptions(
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
-        return new LauncherOptions(warehouse, port, readyFile, s3);
+        return new LauncherOptions(warehouse, port, readyFile, !warehouseGiven, s3);
     }
 
     private static int parsePort(String value)

@@ -1,22 +1,29 @@
 package io.trino.plugin.icedb;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.google.common.collect.ImmutableList;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.type.RowType;
 import io.trino.spi.type.Type;
 
+import java.util.List;
 import java.util.Optional;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A column of an IceDB table.
+ * A column of an IceDB table, or a field inside a struct column (projection pushdown).
  *
  * @param name the column's name as the log schema (or the partition path) spells it; Trino sees it lowercased
+ * @param baseType the type of the whole column
+ * @param path the struct fields dereferenced from the column, outermost first; empty for the whole column
+ * @param type the type of what the handle reads: {@code baseType} when {@code path} is empty, else the field's type
  */
-public record IcedbColumnHandle(String name, Type type, Kind kind)
+public record IcedbColumnHandle(String name, Type baseType, List<String> path, Type type, Kind kind)
         implements ColumnHandle
 {
     public static final String PATH_COLUMN_NAME = "$path";
@@ -54,13 +61,46 @@ public record IcedbColumnHandle(String name, Type type, Kind kind)
     public IcedbColumnHandle
     {
         requireNonNull(name, "name is null");
+        requireNonNull(baseType, "baseType is null");
+        path = ImmutableList.copyOf(requireNonNull(path, "path is null"));
         requireNonNull(type, "type is null");
         requireNonNull(kind, "kind is null");
+        checkArgument(path.isEmpty() || kind == Kind.REGULAR, "only regular columns have fields: %s", name);
+    }
+
+    public IcedbColumnHandle(String name, Type type, Kind kind)
+    {
+        this(name, type, ImmutableList.of(), type, kind);
     }
 
     public static IcedbColumnHandle partitionKey(String name)
     {
         return new IcedbColumnHandle(name, VARCHAR, Kind.PARTITION_KEY);
+    }
+
+    /**
+     * The field {@code fieldIndex} of this handle's row type.
+     */
+    public IcedbColumnHandle dereference(int fieldIndex)
+    {
+        RowType.Field field = ((RowType) type).getFields().get(fieldIndex);
+        String fieldName = field.getName().orElseThrow(() -> new IllegalArgumentException("Row field without a name in column " + name));
+        return new IcedbColumnHandle(name, baseType, ImmutableList.<String>builder().addAll(path).add(fieldName).build(), field.getType(), kind);
+    }
+
+    @JsonIgnore
+    public boolean isBaseColumn()
+    {
+        return path.isEmpty();
+    }
+
+    /**
+     * {@code name} for a whole column, {@code name#field.field} for a field.
+     */
+    @JsonIgnore
+    public String qualifiedName()
+    {
+        return path.isEmpty() ? name : name + "#" + String.join(".", path);
     }
 
     @JsonIgnore
@@ -81,10 +121,16 @@ public record IcedbColumnHandle(String name, Type type, Kind kind)
     public ColumnMetadata toColumnMetadata()
     {
         return ColumnMetadata.builder()
-                .setName(name)
+                .setName(qualifiedName())
                 .setType(type)
                 .setHidden(isHidden())
                 .setComment(kind == Kind.PARTITION_KEY ? Optional.of("Hive key of the part paths") : Optional.empty())
                 .build();
+    }
+
+    @Override
+    public String toString()
+    {
+        return qualifiedName() + ":" + type;
     }
 }

@@ -2,14 +2,18 @@ package io.trino.plugin.icedb;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.units.DataSize;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
 public final class IcedbConfig
 {
     private String warehouse;
     private int logCacheMaxEntries = 100_000;
     private int logReadThreads = 16;
+    private DataSize maxSplitSize = DataSize.of(64, MEGABYTE);
 
     @NotNull
     public String getWarehouse()
@@ -50,6 +54,20 @@ public final class IcedbConfig
     public IcedbConfig setLogReadThreads(int logReadThreads)
     {
         this.logReadThreads = logReadThreads;
+        return this;
+    }
+
+    @NotNull
+    public DataSize getMaxSplitSize()
+    {
+        return maxSplitSize;
+    }
+
+    @Config("icedb.max-split-size")
+    @ConfigDescription("Parts larger than this are read by several splits, each taking the row groups that start in its byte range")
+    public IcedbConfig setMaxSplitSize(DataSize maxSplitSize)
+    {
+        this.maxSplitSize = maxSplitSize;
         return this;
     }
 }

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
@@ -9,9 +10,13 @@ import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
+import io.trino.plugin.base.projection.ApplyProjectionUtil;
+import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
+import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
@@ -26,11 +31,15 @@ import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
+import io.trino.spi.expression.ConnectorExpression;
+import io.trino.spi.expression.Variable;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
@@ -48,6 +57,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +69,9 @@ import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
+import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
@@ -72,6 +85,7 @@ import static java.lang.Math.ceilDiv;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
+import static java.util.function.Function.identity;
 
 /**
  * Translates Trino's metadata calls to the catalog and the engine's snapshots. One instance per transaction: it
@@ -129,6 +143,31 @@ public final class IcedbMetadata
         long upperBound = SnapshotTime.asOfVersion(snapshot.version()).exclusiveUpperBound();
         snapshots.putIfAbsent(new SnapshotKey(location.get().location(), upperBound), snapshot);
         return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all());
+    }
+
+    @Override
+    public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
+    {
+        int separator = tableName.getTableName().lastIndexOf('$');
+        if (separator <= 0) {
+            return Optional.empty();
+        }
+        Optional<IcedbSystemTables.Kind> kind = IcedbSystemTables.Kind.fromSuffix(tableName.getTableName().substring(separator + 1));
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), tableName.getTableName().substring(0, separator));
+        IcedbTableHandle table = (IcedbTableHandle) getTableHandle(session, baseName, Optional.empty(), Optional.empty());
+        if (table == null) {
+            return Optional.empty();
+        }
+        IcedbTableLocation location = table.tableLocation();
+        return Optional.of(IcedbSystemTables.create(
+                kind.get(),
+                tableName,
+                location,
+                snapshot(session, table),
+                key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key)));
     }
 
     /**
@@ -223,6 +262,42 @@ public final class IcedbMetadata
                 regular.transformKeys(ColumnHandle.class::cast),
                 constraint.getExpression(),
                 false));
+    }
+
+    @Override
+    public Optional<ProjectionApplicationResult<ConnectorTableHandle>> applyProjection(
+            ConnectorSession session,
+            ConnectorTableHandle handle,
+            List<ConnectorExpression> projections,
+            Map<String, ColumnHandle> assignments)
+    {
+        // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
+        Set<ConnectorExpression> projected = projections.stream()
+                .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())
+                .collect(toImmutableSet());
+        Map<ConnectorExpression, ProjectedColumnRepresentation> representations = projected.stream()
+                .collect(toImmutableMap(identity(), ApplyProjectionUtil::createProjectedColumnRepresentation));
+        if (representations.values().stream().allMatch(ProjectedColumnRepresentation::isVariable)) {
+            return Optional.empty();
+        }
+
+        Map<String, Assignment> newAssignments = new LinkedHashMap<>();
+        ImmutableMap.Builder<ConnectorExpression, Variable> newVariables = ImmutableMap.builder();
+        for (Map.Entry<ConnectorExpression, ProjectedColumnRepresentation> entry : representations.entrySet()) {
+            ProjectedColumnRepresentation representation = entry.getValue();
+            IcedbColumnHandle column = (IcedbColumnHandle) assignments.get(representation.getVariable().getName());
+            for (int fieldIndex : representation.getDereferenceIndices()) {
+                column = column.dereference(fieldIndex);
+            }
+            String name = representation.isVariable() ? representation.getVariable().getName() : column.qualifiedName();
+            newAssignments.put(name, new Assignment(name, column, entry.getKey().getType()));
+            newVariables.put(entry.getKey(), new Variable(name, entry.getKey().getType()));
+        }
+        Map<ConnectorExpression, Variable> variables = newVariables.buildOrThrow();
+        List<ConnectorExpression> newProjections = projections.stream()
+                .map(expression -> replaceWithNewVariables(expression, variables))
+                .collect(toImmutableList());
+        return Optional.of(new ProjectionApplicationResult<>(handle, newProjections, ImmutableList.copyOf(newAssignments.values()), false));
     }
 
     private static Map<IcedbColumnHandle, Domain> filterKeys(Map<IcedbColumnHandle, Domain> domains, boolean partLevel)

@@ -8,6 +8,7 @@ import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSinkProvider
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSourceProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ForClassLoaderSafe;
+import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
@@ -18,6 +19,7 @@ import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.procedure.Procedure;
 
+import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.configuration.ConfigBinder.configBinder;
 import static io.airlift.json.JsonCodecBinder.jsonCodecBinder;
 import static java.util.Objects.requireNonNull;
@@ -42,11 +44,11 @@ public final class IcedbModule
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
 
         configBinder(binder).bindConfig(IcedbWriterConfig.class);
-        binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
         binder.bind(IcedbLogCommitter.class).in(Scopes.SINGLETON);
         binder.bind(IcedbWriteOperations.class).in(Scopes.SINGLETON);
         jsonCodecBinder(binder).bindJsonCodec(IcedbWrittenPart.class);
@@ -61,6 +63,8 @@ public final class IcedbModule
         Multibinder<Procedure> procedures = Multibinder.newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(RegisterTableProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(UnregisterTableProcedure.class).in(Scopes.SINGLETON);
+
+        newSetBinder(binder, SessionPropertiesProvider.class).addBinding().to(IcedbSessionProperties.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

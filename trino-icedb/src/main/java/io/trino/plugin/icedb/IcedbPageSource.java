@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CURSOR_ERROR;
@@ -37,22 +38,23 @@ final class IcedbPageSource
     /**
      * Where an output column comes from: a channel of the reader's pages, or a single-value block.
      */
-    record ColumnSource(Optional<Integer> channel, Optional<Block> constant)
+    record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant)
     {
         ColumnSource
         {
             requireNonNull(channel, "channel is null");
+            requireNonNull(coercion, "coercion is null");
             requireNonNull(constant, "constant is null");
         }
 
-        static ColumnSource channel(int channel)
+        static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
         {
-            return new ColumnSource(Optional.of(channel), Optional.empty());
+            return new ColumnSource(Optional.of(channel), coercion, Optional.empty());
         }
 
         static ColumnSource constant(Block block)
         {
-            return new ColumnSource(Optional.empty(), Optional.of(block));
+            return new ColumnSource(Optional.empty(), Optional.empty(), Optional.of(block));
         }
     }
 
@@ -114,7 +116,8 @@ final class IcedbPageSource
         for (int i = 0; i < blocks.length; i++) {
             ColumnSource column = columns.get(i);
             if (column.channel().isPresent()) {
-                blocks[i] = page.getBlock(column.channel().get());
+                Block block = page.getBlock(column.channel().get());
+                blocks[i] = column.coercion().isPresent() ? column.coercion().get().apply(block) : block;
             }
             else {
                 blocks[i] = RunLengthEncodedBlock.create(column.constant().orElseThrow(), positionCount);

@@ -149,8 +149,8 @@ public final class IcedbPageSourceProvider
         TupleDomain<ColumnDescriptor> parquetTupleDomain = parquetTupleDomain(predicate, physicalColumns, descriptorsByPath);
         TupleDomainParquetPredicate parquetPredicate = buildPredicate(requestedSchema, parquetTupleDomain, descriptorsByPath, DateTimeZone.UTC);
         List<RowGroupInfo> rowGroups = getFilteredRowGroups(
-                0,
-                split.fileSize(),
+                split.start(),
+                split.length(),
                 dataSource,
                 parquetMetadata,
                 ImmutableList.of(parquetTupleDomain),
@@ -161,8 +161,34 @@ public final class IcedbPageSourceProvider
                 options);
 
         Map<String, Optional<String>> hiveKeys = IcedbPartitions.hiveKeys(split.partition());
+        // each base column the part has is read once, pruned to the struct fields the query uses
+        Map<String, List<IcedbColumnHandle>> handlesByColumn = new LinkedHashMap<>();
+        for (IcedbColumnHandle column : columns) {
+            if (column.kind() == IcedbColumnHandle.Kind.REGULAR && physicalColumns.containsKey(column.name())) {
+                handlesByColumn.computeIfAbsent(column.name(), _ -> new ArrayList<>()).add(column);
+            }
+        }
         List<Column> parquetColumns = new ArrayList<>();
-        Map<String, Integer> channels = new HashMap<>();
+        Map<String, ReadColumn> readColumns = new HashMap<>();
+        for (Map.Entry<String, List<IcedbColumnHandle>> entry : handlesByColumn.entrySet()) {
+            IcedbColumnHandle first = entry.getValue().getFirst();
+            Type parquetType = physicalColumns.get(entry.getKey());
+            boolean whole = entry.getValue().stream().anyMatch(IcedbColumnHandle::isBaseColumn);
+            io.trino.spi.type.Type prunedType = whole
+                    ? first.baseType()
+                    : IcedbProjections.prune(first.baseType(), entry.getValue().stream().map(IcedbColumnHandle::path).toList());
+            Optional<IcedbCoercions.Coercion> coercion = whole
+                    ? IcedbCoercions.coercion(first.baseType(), typeMapping.jsonType(), parquetType)
+                    : Optional.empty();
+            io.trino.spi.type.Type readType = coercion.map(IcedbCoercions.Coercion::readType).orElseGet(() -> typeMapping.readType(prunedType));
+            ColumnIO columnIO = lookupColumnByName(messageColumnIO, parquetType.getName());
+            Optional<Field> field = columnIO == null ? Optional.empty() : constructField(readType, columnIO);
+            if (field.isPresent()) {
+                readColumns.put(entry.getKey(), new ReadColumn(parquetColumns.size(), prunedType, coercion));
+                parquetColumns.add(new Column(entry.getKey(), field.get()));
+            }
+        }
+
         ImmutableList.Builder<IcedbPageSource.ColumnSource> sources = ImmutableList.builder();
         for (IcedbColumnHandle column : columns) {
             if (column.kind() != IcedbColumnHandle.Kind.REGULAR) {
@@ -170,21 +196,17 @@ public final class IcedbPageSourceProvider
                 sources.add(IcedbPageSource.ColumnSource.constant(nativeValueToBlock(column.type(), value.getValue())));
                 continue;
             }
-            Integer channel = channels.get(column.name());
-            if (channel == null && physicalColumns.containsKey(column.name())) {
-                ColumnIO columnIO = lookupColumnByName(messageColumnIO, physicalColumns.get(column.name()).getName());
-                Optional<Field> field = columnIO == null ? Optional.empty() : constructField(typeMapping.readType(column.type()), columnIO);
-                if (field.isPresent()) {
-                    channel = parquetColumns.size();
-                    parquetColumns.add(new Column(column.name(), field.get()));
-                    channels.put(column.name(), channel);
-                }
-            }
-            if (channel == null) {
+            ReadColumn read = readColumns.get(column.name());
+            if (read == null) {
+                // a column the part lacks reads as NULL
                 sources.add(IcedbPageSource.ColumnSource.constant(column.type().createNullBlock()));
             }
+            else if (column.isBaseColumn()) {
+                sources.add(IcedbPageSource.ColumnSource.channel(read.channel(), read.coercion().map(IcedbCoercions.Coercion::convert)));
+            }
             else {
-                sources.add(IcedbPageSource.ColumnSource.channel(channel));
+                List<Integer> fieldIndexes = IcedbProjections.fieldIndexes(read.type(), column.path());
+                sources.add(IcedbPageSource.ColumnSource.channel(read.channel(), Optional.of(block -> IcedbProjections.dereference(block, fieldIndexes))));
             }
         }
 
@@ -203,6 +225,8 @@ public final class IcedbPageSourceProvider
         return new IcedbPageSource(reader, sources.build(), split.path());
     }
 
+    private record ReadColumn(int channel, io.trino.spi.type.Type type, Optional<IcedbCoercions.Coercion> coercion) {}
+
     private static TupleDomain<ColumnDescriptor> parquetTupleDomain(
             TupleDomain<IcedbColumnHandle> predicate,
             Map<String, Type> physicalColumns,
@@ -215,10 +239,11 @@ public final class IcedbPageSourceProvider
         for (Map.Entry<IcedbColumnHandle, Domain> entry : predicate.getDomains().orElseThrow().entrySet()) {
             IcedbColumnHandle column = entry.getKey();
             Type parquetType = physicalColumns.get(column.name());
-            if (column.kind() != IcedbColumnHandle.Kind.REGULAR || parquetType == null || !parquetType.isPrimitive()) {
+            if (column.kind() != IcedbColumnHandle.Kind.REGULAR || parquetType == null) {
                 continue;
             }
-            ColumnDescriptor descriptor = descriptorsByPath.get(ImmutableList.of(parquetType.getName()));
+            // a descriptor exists only for a primitive leaf: the column itself or a struct field of it
+            ColumnDescriptor descriptor = descriptorsByPath.get(ImmutableList.<String>builder().add(parquetType.getName()).addAll(column.path()).build());
             if (descriptor != null) {
                 domains.put(descriptor, entry.getValue());
             }

@@ -1,11 +1,15 @@
 package io.trino.plugin.icedb;
 
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.Constraint;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.NullableValue;
 import io.trino.spi.predicate.TupleDomain;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.trino.spi.type.BigintType.BIGINT;
@@ -53,5 +57,26 @@ public final class IcedbPartLevelValues
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the part can hold rows that satisfy the part-level expression of {@code constraint} (for example
+     * {@code substr(u, 1, 4) = 'user'}, which is no domain), evaluated on its partition values.
+     */
+    public static boolean matches(IcedbSplit split, Constraint constraint)
+    {
+        if (constraint.predicate().isEmpty() || constraint.getPredicateColumns().isEmpty()) {
+            return true;
+        }
+        Set<ColumnHandle> columns = constraint.getPredicateColumns().get();
+        if (!columns.stream().allMatch(column -> ((IcedbColumnHandle) column).isPartLevel())) {
+            return true;
+        }
+        Map<String, Optional<String>> hiveKeys = IcedbPartitions.hiveKeys(split.partition());
+        Map<ColumnHandle, NullableValue> values = new HashMap<>();
+        for (ColumnHandle column : columns) {
+            values.put(column, value((IcedbColumnHandle) column, split, hiveKeys));
+        }
+        return constraint.predicate().get().test(values);
     }
 }

@@ -7,16 +7,23 @@ import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.LogFileParser;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
+import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.security.ConnectorIdentity;
 import jakarta.annotation.PreDestroy;
 
+import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.Executors.newCachedThreadPool;
 
@@ -47,12 +54,40 @@ public final class IcedbSnapshotLoader
     }
 
     /**
+     * One log file of the table, parsed (from the cache when it was read before).
+     */
+    public LogFile readLog(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, String key)
+    {
+        LogFileCache cache = logCache(location);
+        Optional<LogFile> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        try {
+            LogFile logFile = LogFileParser.parse(key, fileIoFactory.create(identity, location).read(key));
+            cache.put(key, logFile);
+            return logFile;
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read log file %s%s of table %s", location.root(), key, table), e);
+        }
+        catch (IcedbException e) {
+            throw IcedbExceptions.translate(table, location, e);
+        }
+    }
+
+    private LogFileCache logCache(IcedbTableLocation location)
+    {
+        return logCaches.computeIfAbsent(location.root(), _ -> new LogFileCache(logCacheMaxEntries));
+    }
+
+    /**
      * @throws io.trino.spi.TrinoException translated from the engine's exceptions, naming the table
      */
     public Snapshot load(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, SnapshotTime time)
     {
         IcedbFileIo fileIo = fileIoFactory.create(identity, location);
-        LogFileCache cache = logCaches.computeIfAbsent(location.root(), _ -> new LogFileCache(logCacheMaxEntries));
+        LogFileCache cache = logCache(location);
         try {
             return new SnapshotReader(fileIo, cache, logReadExecutor, logReadThreads).read(location.prefix(), time);
         }

@@ -11,9 +11,10 @@ import static java.util.Objects.requireNonNull;
  * One part of a table.
  *
  * @param path the part's location
+ * @param start with {@code length}, the byte range whose row groups this split reads (a row group belongs to the range its first byte is in)
  * @param partition the part's partition path (Hive keys are parsed from it on the worker)
  */
-public record IcedbSplit(String path, long fileSize, String partition)
+public record IcedbSplit(String path, long start, long length, long fileSize, String partition)
         implements ConnectorSplit
 {
     private static final int INSTANCE_SIZE = instanceSize(IcedbSplit.class);
@@ -35,6 +36,8 @@ public record IcedbSplit(String path, long fileSize, String partition)
     {
         return toStringHelper(this)
                 .add("path", path)
+                .add("start", start)
+                .add("length", length)
                 .add("fileSize", fileSize)
                 .add("partition", partition)
                 .toString();

@@ -18,8 +18,8 @@ import io.trino.spi.predicate.TupleDomain;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One split per alive part of the pinned snapshot; parts whose partition fails the enforced predicate are skipped
- * without being opened.
+ * Splits of the alive parts of the pinned snapshot: one per part, several for a part larger than
+ * {@code max_split_size}. Parts whose partition fails the enforced predicate are skipped without being opened.
  */
 public final class IcedbSplitManager
         implements ConnectorSplitManager
@@ -46,11 +46,26 @@ public final class IcedbSplitManager
         }
         Snapshot snapshot = transactionManager.get(transaction).snapshot(session, table);
         IcedbTableLocation location = table.tableLocation();
+        long maxSplitSize = IcedbSessionProperties.getMaxSplitSize(session).toBytes();
+        TupleDomain<IcedbColumnHandle> dynamicPartLevel = partLevelOnly(dynamicFilter.getCurrentPredicate());
         ImmutableList.Builder<ConnectorSplit> splits = ImmutableList.builder();
         for (FileMarker part : snapshot.aliveFiles()) {
-            IcedbSplit split = new IcedbSplit(location.root() + part.path(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()));
-            if (IcedbPartLevelValues.matches(split, table.enforcedPredicate()) && IcedbPartLevelValues.matches(split, partLevelOnly(dynamicFilter.getCurrentPredicate()))) {
-                splits.add(split);
+            String path = location.root() + part.path();
+            String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
+            IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);
+            if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate())
+                    || !IcedbPartLevelValues.matches(whole, dynamicPartLevel)
+                    || !IcedbPartLevelValues.matches(whole, constraint)) {
+                continue;
+            }
+            if (part.bytes() <= maxSplitSize) {
+                splits.add(whole);
+                continue;
+            }
+            // each split reads the row groups that start in its byte range; the last range is open-ended
+            for (long start = 0; start < part.bytes(); start += maxSplitSize) {
+                long length = start + maxSplitSize >= part.bytes() ? Long.MAX_VALUE - start : maxSplitSize;
+                splits.add(new IcedbSplit(path, start, length, part.bytes(), partition));
             }
         }
         return new FixedSplitSource(splits.build());

@@ -50,6 +50,11 @@ public final class IcedbTypeMapping
         this.jsonType = typeManager.getType(new TypeSignature(StandardTypes.JSON));
     }
 
+    public Type jsonType()
+    {
+        return jsonType;
+    }
+
     /**
      * The Trino type of a column, or empty when Trino cannot represent the DuckDB type.
      */

@@ -86,6 +86,52 @@ public abstract class BaseIcedbFixtureReadsTest
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("tables")
+    public void testMetadataTables(String table)
+    {
+        JsonNode now = IcedbFixtures.expectations(table).get("now");
+        List<String> expectedFiles = new ArrayList<>();
+        now.get("alive_files").forEach(file -> expectedFiles.add(fixtureTableLocation(IcedbFixtures.BUCKET, file.asText())));
+        assertThat(computeActual("SELECT path FROM \"%s$files\"".formatted(table)).getOnlyColumnAsSet())
+                .containsExactlyInAnyOrderElementsOf(expectedFiles);
+        assertThat(computeActual("SELECT count(*) FROM \"%s$files\" WHERE added_by_log LIKE '%s/_log/%%.jsonl' AND file_size_in_bytes > 0 AND created IS NOT NULL".formatted(table, table)).getOnlyValue())
+                .isEqualTo((long) expectedFiles.size());
+
+        Map<String, Long> partitions = new LinkedHashMap<>();
+        for (MaterializedRow row : computeActual("SELECT partition, parts FROM \"%s$partitions\"".formatted(table)).getMaterializedRows()) {
+            partitions.put((String) row.getField(0), (Long) row.getField(1));
+        }
+        Map<String, Long> expectedPartitions = new LinkedHashMap<>();
+        now.get("alive_partitions").fields().forEachRemaining(entry -> expectedPartitions.put(entry.getKey(), entry.getValue().asLong()));
+        assertThat(partitions).isEqualTo(expectedPartitions);
+
+        List<String> expectedLogs = new ArrayList<>();
+        now.get("log_files").forEach(file -> expectedLogs.add(file.asText()));
+        assertThat(computeActual("SELECT file FROM \"%s$log\"".formatted(table)).getOnlyColumnAsSet())
+                .containsExactlyInAnyOrderElementsOf(expectedLogs);
+        assertThat(computeActual("SELECT count(*) FROM \"%s$log\" WHERE merged".formatted(table)).getOnlyValue())
+                .isEqualTo(now.get("log_file_kinds").get("merge").asLong());
+        // every log line of a marker counts, also a marker a later log repeats
+        assertThat((long) computeActual("SELECT sum(file_markers) FROM \"%s$log\"".formatted(table)).getOnlyValue())
+                .isGreaterThanOrEqualTo(now.get("file_markers").asLong());
+    }
+
+    @Test
+    public void testStructFieldsArePushedIntoTheScan()
+    {
+        assertThat(query("SELECT st.page_name, st.n, dl.ys FROM types"))
+                .matches("VALUES (CAST(NULL AS varchar), BIGINT '2', CAST(ARRAY[] AS array(varchar))), (NULL, NULL, NULL), ('ünï', NULL, ARRAY[VARCHAR 'z']), ('Home', 1, ARRAY[VARCHAR 'a', 'b'])");
+        assertThat(query("SELECT props.tag FROM many_inserts_merge_cleanup WHERE props.ins = 10"))
+                .matches("VALUES VARCHAR 't2', VARCHAR 't3'");
+        assertThat((String) computeActual("EXPLAIN SELECT props.tag FROM many_inserts_merge_cleanup WHERE props.ins = 10").getOnlyValue())
+                .contains("props#tag")
+                .contains("props#ins")
+                .doesNotContain("props:row");
+        assertThat(query("SELECT properties.page_name, properties FROM readme WHERE ts = 1676126229999"))
+                .matches("VALUES (VARCHAR 'Home', CAST(ROW('Home') AS ROW(page_name varchar)))");
+    }
+
     @Test
     public void testPartitionKeysAreColumns()
     {

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableMap;
 import io.icedb.engine.spec.FileMarker;
+import io.trino.Session;
 import io.trino.execution.QueryStats;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.DistributedQueryRunner;
@@ -91,6 +92,20 @@ public class TestIcedbReads
     }
 
     @Test
+    public void testLargePartsAreSplitAtRowGroups()
+    {
+        Session smallSplits = Session.builder(getSession())
+                .setCatalogSessionProperty("icedb", "max_split_size", "1kB")
+                .build();
+        DistributedQueryRunner queryRunner = getDistributedQueryRunner();
+        QueryRunner.MaterializedResultWithPlan result = queryRunner.executeWithPlan(smallSplits, "SELECT count(*), sum(x), count(DISTINCT y) FROM s.row_groups");
+        assertThat(result.result().getMaterializedRows().getFirst().getFields()).containsExactly(10240L, 10240L * 10239 / 2, 7L);
+        QueryStats stats = queryRunner.getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats();
+        assertThat(stats.getTotalDrivers()).isGreaterThan(5);
+        assertThat(query(smallSplits, "SELECT x FROM s.row_groups WHERE x IN (0, 2047, 2048, 10239)")).matches("VALUES BIGINT '0', 2047, 2048, 10239");
+    }
+
+    @Test
     public void testTimeTravelByVersionAndTimestamp()
     {
         assertThat(query("SELECT v, p FROM s.versions")).matches("VALUES (1, VARCHAR 'a'), (2, VARCHAR 'b')");
@@ -122,6 +137,71 @@ public class TestIcedbReads
                 .failure().hasMessage("Column 'i' of table s.interval has DuckDB type INTERVAL, which Trino cannot represent");
         assertThat(query("DESCRIBE s.interval"))
                 .failure().hasMessage("Column 'i' of table s.interval has DuckDB type INTERVAL, which Trino cannot represent");
+    }
+
+    @Test
+    public void testRegisterAndUnregister()
+    {
+        assertThat(query("CALL icedb.system.register_table('reg', 'missing', 'local:///nothing/here')"))
+                .failure().hasMessage("No IceDB table at local:///nothing/here: nothing/here/_log/ has no log files");
+        assertThat(query("CALL icedb.system.register_table('s', 'versions', 'local:///s/row_groups')"))
+                .failure().hasMessage("Table already exists: s.versions");
+        assertThat(query("CALL icedb.system.unregister_table('s', 'versions')"))
+                .failure().hasMessage("Table s.versions lives in the warehouse and is not registered; drop it instead");
+
+        assertUpdate("CALL icedb.system.register_table('reg', 'versions_again', 'local:///s/versions')");
+        assertThat(query("SELECT v FROM reg.versions_again")).matches("VALUES 1, 2");
+        assertThat(query("SHOW TABLES FROM reg")).matches("VALUES VARCHAR 'versions_again'");
+        assertThat(query("CALL icedb.system.register_table('reg', 'versions_again', 'local:///s/versions')"))
+                .failure().hasMessage("Table already exists: reg.versions_again");
+
+        // the registration lives in the warehouse: another catalog (another coordinator) on it sees it
+        getQueryRunner().createCatalog("icedb_second", "icedb", ImmutableMap.of(
+                "fs.native-local.enabled", "true",
+                "local.location", root.toString(),
+                "icedb.warehouse", "local:///"));
+        assertThat(query("SELECT v FROM icedb_second.reg.versions_again")).matches("VALUES 1, 2");
+
+        assertUpdate("CALL icedb.system.unregister_table('reg', 'versions_again')");
+        assertThat(query("SELECT v FROM reg.versions_again")).failure().hasMessageContaining("Table 'icedb.reg.versions_again' does not exist");
+        assertThat(query("SELECT v FROM icedb_second.reg.versions_again")).failure().hasMessageContaining("does not exist");
+        // the table itself stays
+        assertThat(query("SELECT v FROM s.versions")).matches("VALUES 1, 2");
+        assertThat(query("CALL icedb.system.unregister_table('reg', 'versions_again')"))
+                .failure().hasMessageContaining("reg.versions_again");
+    }
+
+    @Test
+    public void testListing()
+    {
+        assertThat(computeActual("SHOW SCHEMAS").getOnlyColumnAsSet()).contains("s", "information_schema");
+        assertThat(computeActual("SHOW TABLES FROM s").getOnlyColumnAsSet())
+                .contains("readme_pruned", "row_groups", "versions", "missing_part", "schema_conflict", "bad_log", "interval");
+        // a table that cannot be read does not hide the columns of the others
+        assertThat(query("SELECT column_name FROM information_schema.columns WHERE table_schema = 's' AND table_name IN ('versions', 'interval')"))
+                .matches("VALUES VARCHAR 'v', VARCHAR 'p'");
+    }
+
+    @Test
+    public void testShowCreateTable()
+    {
+        assertThat((String) computeActual("SHOW CREATE TABLE s.versions").getOnlyValue())
+                .isEqualTo("""
+                        CREATE TABLE icedb.s.versions (
+                           v integer,
+                           p varchar COMMENT 'Hive key of the part paths'
+                        )
+                        WITH (
+                           location = 'local:///s/versions'
+                        )""");
+    }
+
+    @Test
+    public void testPartitionPruningByExpressions()
+    {
+        // not a domain: the split manager evaluates the expression on each part's partition values
+        assertThat(query("SELECT count(*) FROM s.readme_pruned WHERE substr(u, 6) = 'a'")).matches("VALUES BIGINT '3'");
+        assertThat(query("SELECT count(*) FROM s.readme_pruned WHERE u || d = 'user_a2023-06-07'")).matches("VALUES BIGINT '3'");
     }
 
     @Test

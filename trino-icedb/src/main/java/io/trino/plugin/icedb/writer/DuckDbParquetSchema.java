@@ -52,7 +52,8 @@ import static org.apache.parquet.schema.Type.Repetition.REQUIRED;
  * The Parquet schema of a part in DuckDB's layout (spec §4): every field OPTIONAL (map keys REQUIRED, as the Parquet
  * spec demands), lists in the 3-level {@code list}/{@code element} layout, maps as {@code key_value}/{@code key}/{@code value},
  * timestamps as INT64 with {@code isAdjustedToUTC} false (true for WITH TIME ZONE), decimals as INT32, INT64 or
- * fixed-length binary by precision. Trino's {@code ParquetSchemaConverter} is not used: it refuses {@code uuid},
+ * 16-byte fixed-length binary by precision. Physical types, lengths, repetitions and converted types equal those of the
+ * Parquet DuckDB writes itself; we add the matching logical type annotations where DuckDB writes only converted types. Trino's {@code ParquetSchemaConverter} is not used: it refuses {@code uuid},
  * {@code time} and {@code timestamp with time zone} and writes millisecond timestamps for {@code timestamp(0..3)}.
  *
  * @param messageType the Parquet schema
@@ -62,6 +63,7 @@ record DuckDbParquetSchema(MessageType messageType, Map<List<String>, Type> prim
 {
     private static final String SCHEMA_NAME = "duckdb_schema";
     private static final int MAX_INT32_DECIMAL_PRECISION = 9;
+    private static final int LONG_DECIMAL_BYTES = 16;
 
     DuckDbParquetSchema
     {
@@ -128,10 +130,10 @@ record DuckDbParquetSchema(MessageType messageType, Map<List<String>, Type> prim
             return Types.primitive(PrimitiveTypeName.INT32, repetition).as(intType(16, true)).named(name);
         }
         if (type.equals(INTEGER)) {
-            return Types.primitive(PrimitiveTypeName.INT32, repetition).named(name);
+            return Types.primitive(PrimitiveTypeName.INT32, repetition).as(intType(32, true)).named(name);
         }
         if (type.equals(BIGINT)) {
-            return Types.primitive(PrimitiveTypeName.INT64, repetition).named(name);
+            return Types.primitive(PrimitiveTypeName.INT64, repetition).as(intType(64, true)).named(name);
         }
         if (type.equals(REAL)) {
             return Types.primitive(PrimitiveTypeName.FLOAT, repetition).named(name);
@@ -182,16 +184,11 @@ record DuckDbParquetSchema(MessageType messageType, Map<List<String>, Type> prim
         if (decimalType.isShort()) {
             return Types.primitive(PrimitiveTypeName.INT64, repetition).as(annotation).named(name);
         }
+        // DuckDB writes every wider decimal in 16 bytes, whatever its precision
         return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-                .length(decimalByteCount(decimalType.getPrecision()))
+                .length(LONG_DECIMAL_BYTES)
                 .as(annotation)
                 .named(name);
-    }
-
-    // the fewest bytes whose two's complement holds every unscaled value of the precision
-    private static int decimalByteCount(int precision)
-    {
-        return (int) Math.ceil((Math.log(Math.pow(10, precision) - 1) / Math.log(2) + 1) / 8);
     }
 
     private static List<String> append(List<String> path, String name)

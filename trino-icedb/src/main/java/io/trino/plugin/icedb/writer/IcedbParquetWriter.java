@@ -1,13 +1,22 @@
 package io.trino.plugin.icedb.writer;
 
 import com.google.common.collect.ImmutableList;
+import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoOutputFile;
 import io.trino.memory.context.AggregatedMemoryContext;
+import io.trino.parquet.ParquetDataSource;
+import io.trino.parquet.ParquetReaderOptions;
+import io.trino.parquet.ParquetWriteValidation.ParquetWriteValidationBuilder;
 import io.trino.parquet.writer.ParquetWriter;
 import io.trino.parquet.writer.ParquetWriterOptions;
 import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
+import io.trino.spi.type.ArrayType;
+import io.trino.spi.type.MapType;
+import io.trino.spi.type.RowType;
 import io.trino.spi.type.Type;
+import io.trino.spi.type.TypeOperators;
+import org.joda.time.DateTimeZone;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,17 +26,20 @@ import java.util.Optional;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.airlift.slice.SizeOf.instanceSize;
 import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
-import static io.trino.spi.StandardErrorCode.NUMERIC_VALUE_OUT_OF_RANGE;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
 /**
  * Writes one IceDB part: Trino pages to a Parquet object in DuckDB's layout ({@link DuckDbParquetSchema}) with
  * trino-parquet's writer (column statistics always, bloom filters for the named columns, row groups of the configured
- * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}).
+ * size). The page columns must already be in their storage types ({@link TrinoToDuckDbTypes#toStorageType}); timestamp
+ * and date values that DuckDB would not read back as written are refused ({@link DuckDbValueRange}), after which the
+ * writer can only be rolled back.
  * <p>
  * {@link #commit()} finishes the object and reports its final size; {@link #rollback()} closes it and runs the
  * rollback action (normally deleting the object). An object left behind by a failed writer is an orphan no log names.
@@ -35,14 +47,20 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbParquetWriter
 {
     private static final int INSTANCE_SIZE = instanceSize(IcedbParquetWriter.class);
+    private static final TypeOperators VALIDATION_TYPE_OPERATORS = new TypeOperators();
 
     private final TrinoOutputFile outputFile;
     private final Closeable rollbackAction;
     private final ParquetWriter parquetWriter;
     private final AggregatedMemoryContext memoryContext;
     private final int columnCount;
+    private final List<String> columnNames;
+    private final List<Type> columnTypes;
+    private final boolean[] rangeCheckedColumns;
+    private final boolean validation;
     private long rowCount;
     private boolean closed;
+    private boolean failed;
 
     /**
      * @param rollbackAction run by {@link #rollback()} after the object is closed, e.g. deleting it
@@ -67,6 +85,13 @@ public final class IcedbParquetWriter
         checkBloomFilterColumns(columnNames, columnTypes, options);
         DuckDbParquetSchema schema = DuckDbParquetSchema.create(columnNames, columnTypes);
         this.columnCount = columnNames.size();
+        this.columnNames = columnNames;
+        this.columnTypes = columnTypes;
+        this.rangeCheckedColumns = new boolean[columnCount];
+        for (int channel = 0; channel < columnCount; channel++) {
+            rangeCheckedColumns[channel] = DuckDbValueRange.needsCheck(columnTypes.get(channel));
+        }
+        this.validation = options.validation();
 
         ParquetWriterOptions parquetWriterOptions = ParquetWriterOptions.builder()
                 .setMaxBlockSize(options.rowGroupSize())
@@ -82,9 +107,9 @@ public final class IcedbParquetWriter
                     parquetWriterOptions,
                     options.compressionCodec().parquetCodec(),
                     trinoVersion,
-                    // only INT96 timestamps need a time zone; we write none, and no zone goes into the footer
-                    Optional.empty(),
-                    Optional.empty());
+                    // only INT96 timestamps need a time zone (we write none); trino-parquet's validation insists on one
+                    options.validation() ? Optional.of(DateTimeZone.UTC) : Optional.empty(),
+                    options.validation() ? Optional.of(new ParquetWriteValidationBuilder(validationTypes(columnTypes), columnNames)) : Optional.empty());
         }
         catch (RuntimeException e) {
             try (outputStream) {
@@ -107,16 +132,16 @@ public final class IcedbParquetWriter
         requireNonNull(page, "page is null");
         checkState(!closed, "writer of %s is closed", outputFile.location());
         checkArgument(page.getChannelCount() == columnCount, "page has %s channels, the file has %s columns", page.getChannelCount(), columnCount);
-        try {
-            parquetWriter.write(page);
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
+        // a failed write may leave a partial chunk in the column writers: the file can only be rolled back
+        failed = true;
+        for (int channel = 0; channel < columnCount; channel++) {
+            if (rangeCheckedColumns[channel]) {
+                DuckDbValueRange.checkBlock(columnNames.get(channel), columnTypes.get(channel), page.getBlock(channel));
+            }
         }
-        catch (ArithmeticException e) {
-            // trino-parquet's TIMESTAMP_NANOS writer overflows outside 1677-09-21 .. 2262-04-11
-            throw new TrinoException(
-                    NUMERIC_VALUE_OUT_OF_RANGE,
-                    format("A timestamp(9) value written to %s is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)", outputFile.location()),
-                    e);
-        }
+        parquetWriter.write(page);
+        failed = false;
         rowCount += page.getPositionCount();
     }
 
@@ -145,6 +170,7 @@ public final class IcedbParquetWriter
             throws IOException
     {
         checkState(!closed, "writer of %s is closed", outputFile.location());
+        checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
         closed = true;
         parquetWriter.close();
         return new WrittenParquetFile(
@@ -152,6 +178,22 @@ public final class IcedbParquetWriter
                 parquetWriter.getWrittenBytes(),
                 rowCount,
                 parquetWriter.getFileMetaData().getRow_groups().size());
+    }
+
+    /**
+     * Reads the committed file back with Trino's Parquet reader and checks its schema, row groups, statistics and a
+     * checksum of every value against what was written. Requires {@link IcedbParquetWriterOptions#validation()}.
+     *
+     * @throws io.trino.parquet.ParquetCorruptionException naming the file when anything differs
+     */
+    public void validate(TrinoInputFile inputFile)
+            throws IOException
+    {
+        checkState(validation, "validation of %s is not enabled", outputFile.location());
+        checkState(closed, "%s is not committed", outputFile.location());
+        try (ParquetDataSource input = new TrinoInputFileParquetDataSource(inputFile, ParquetReaderOptions.defaultOptions())) {
+            parquetWriter.validate(input);
+        }
     }
 
     public void rollback()
@@ -163,6 +205,29 @@ public final class IcedbParquetWriter
                 parquetWriter.close();
             }
         }
+    }
+
+    // the types Trino's Parquet reader reads the columns as: a JSON column is read as the UTF-8 varchar it is written from
+    private static List<Type> validationTypes(List<Type> columnTypes)
+    {
+        return columnTypes.stream()
+                .map(IcedbParquetWriter::validationType)
+                .collect(toImmutableList());
+    }
+
+    private static Type validationType(Type type)
+    {
+        if (TrinoToDuckDbTypes.isJson(type)) {
+            return VARCHAR;
+        }
+        return switch (type) {
+            case ArrayType arrayType -> new ArrayType(validationType(arrayType.getElementType()));
+            case MapType mapType -> new MapType(validationType(mapType.getKeyType()), validationType(mapType.getValueType()), VALIDATION_TYPE_OPERATORS);
+            case RowType rowType -> RowType.from(rowType.getFields().stream()
+                    .map(field -> new RowType.Field(field.getName(), validationType(field.getType())))
+                    .collect(toImmutableList()));
+            default -> type;
+        };
     }
 
     private static void checkBloomFilterColumns(List<String> columnNames, List<Type> columnTypes, IcedbParquetWriterOptions options)

@@ -15,8 +15,10 @@ import static java.util.Objects.requireNonNull;
  * @param compressionCodec the codec of every column chunk
  * @param rowGroupSize a row group is flushed once its buffered data reaches this size
  * @param bloomFilterColumns top-level columns that get a Parquet bloom filter (of a type trino-parquet supports for them)
+ * @param validation whether the writer keeps checksums of what it wrote, so that {@link IcedbParquetWriter#validate} can
+ * read the finished file back with Trino's Parquet reader and compare (costs memory and a full read)
  */
-public record IcedbParquetWriterOptions(IcedbCompressionCodec compressionCodec, DataSize rowGroupSize, Set<String> bloomFilterColumns)
+public record IcedbParquetWriterOptions(IcedbCompressionCodec compressionCodec, DataSize rowGroupSize, Set<String> bloomFilterColumns, boolean validation)
 {
     public static final DataSize DEFAULT_ROW_GROUP_SIZE = DataSize.of(128, MEGABYTE);
 
@@ -30,21 +32,26 @@ public record IcedbParquetWriterOptions(IcedbCompressionCodec compressionCodec, 
 
     public static IcedbParquetWriterOptions defaults()
     {
-        return new IcedbParquetWriterOptions(IcedbCompressionCodec.DEFAULT, DEFAULT_ROW_GROUP_SIZE, ImmutableSet.of());
+        return new IcedbParquetWriterOptions(IcedbCompressionCodec.DEFAULT, DEFAULT_ROW_GROUP_SIZE, ImmutableSet.of(), false);
     }
 
     public IcedbParquetWriterOptions withCompressionCodec(IcedbCompressionCodec compressionCodec)
     {
-        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns);
+        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns, validation);
     }
 
     public IcedbParquetWriterOptions withRowGroupSize(DataSize rowGroupSize)
     {
-        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns);
+        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns, validation);
     }
 
     public IcedbParquetWriterOptions withBloomFilterColumns(Set<String> bloomFilterColumns)
     {
-        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns);
+        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns, validation);
+    }
+
+    public IcedbParquetWriterOptions withValidation(boolean validation)
+    {
+        return new IcedbParquetWriterOptions(compressionCodec, rowGroupSize, bloomFilterColumns, validation);
     }
 }

@@ -81,6 +81,14 @@ final class DuckDbJudge
         return rows;
     }
 
+    void execute(String sql)
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     static String literal(Path file)
     {
         return "'" + file.toString().replace("'", "''") + "'";

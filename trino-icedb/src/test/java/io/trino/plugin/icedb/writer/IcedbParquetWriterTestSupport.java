@@ -16,14 +16,19 @@ final class IcedbParquetWriterTestSupport
     private IcedbParquetWriterTestSupport() {}
 
     /**
-     * Writes {@code rows} (plain Java values, see {@link TestingValues}) in one page to {@code file} through Trino's local file system.
+     * Writes {@code rows} (plain Java values, see {@link TestingValues}) in one page to {@code file} through Trino's local file system,
+     * then, when the options ask for validation, reads it back with Trino's Parquet reader and checks every value.
      */
     static WrittenParquetFile writeFile(Path file, List<String> columnNames, List<Type> columnTypes, List<List<?>> rows, IcedbParquetWriterOptions options)
             throws IOException
     {
         IcedbParquetWriter writer = createWriter(file, columnNames, columnTypes, options);
         writer.appendRows(TestingValues.page(columnTypes, rows));
-        return writer.commit();
+        WrittenParquetFile written = writer.commit();
+        if (options.validation()) {
+            writer.validate(new LocalFileSystem(file.getParent()).newInputFile(written.location()));
+        }
+        return written;
     }
 
     static IcedbParquetWriter createWriter(Path file, List<String> columnNames, List<Type> columnTypes, IcedbParquetWriterOptions options)

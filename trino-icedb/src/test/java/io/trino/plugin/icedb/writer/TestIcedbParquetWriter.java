@@ -2,6 +2,8 @@ package io.trino.plugin.icedb.writer;
 
 import com.google.common.collect.ImmutableList;
 import io.airlift.units.DataSize;
+import io.trino.filesystem.local.LocalFileSystem;
+import io.trino.parquet.ParquetCorruptionException;
 import io.trino.spi.TrinoException;
 import io.trino.spi.type.ArrayType;
 import io.trino.spi.type.MapType;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static io.airlift.units.DataSize.Unit.KILOBYTE;
 import static io.trino.plugin.icedb.writer.DuckDbJudge.literal;
@@ -70,23 +74,27 @@ final class TestIcedbParquetWriter
                 List.of(Arrays.asList(1L, LocalDateTime.parse("2020-01-01T00:00:00"), Instant.EPOCH, List.of("a"), Map.of("k", 1L), List.of(1L))),
                 IcedbParquetWriterOptions.defaults());
 
-        String micros = "unit=TimeUnit(MILLIS=<null>, MICROS=MicroSeconds(), NANOS=<null>)";
         try (DuckDbJudge duckDb = new DuckDbJudge()) {
-            assertThat(duckDb.query("SELECT name, type, repetition_type, logical_type FROM parquet_schema(%s) ORDER BY column_id".formatted(literal(file))))
+            assertThat(duckDb.query("SELECT name, type, repetition_type, converted_type FROM parquet_schema(%s) ORDER BY column_id".formatted(literal(file))))
                     .containsExactly(
                             List.of("duckdb_schema", "NULL", "NULL", "NULL"),
-                            List.of("id", "INT64", "OPTIONAL", "NULL"),
-                            List.of("ts", "INT64", "OPTIONAL", "TimestampType(isAdjustedToUTC=0, " + micros + ")"),
-                            List.of("tstz", "INT64", "OPTIONAL", "TimestampType(isAdjustedToUTC=1, " + micros + ")"),
-                            List.of("arr", "NULL", "OPTIONAL", "ListType()"),
+                            List.of("id", "INT64", "OPTIONAL", "INT_64"),
+                            List.of("ts", "INT64", "OPTIONAL", "TIMESTAMP_MICROS"),
+                            List.of("tstz", "INT64", "OPTIONAL", "TIMESTAMP_MICROS"),
+                            List.of("arr", "NULL", "OPTIONAL", "LIST"),
                             List.of("list", "NULL", "REPEATED", "NULL"),
-                            List.of("element", "BYTE_ARRAY", "OPTIONAL", "StringType()"),
-                            List.of("m", "NULL", "OPTIONAL", "MapType()"),
+                            List.of("element", "BYTE_ARRAY", "OPTIONAL", "UTF8"),
+                            List.of("m", "NULL", "OPTIONAL", "MAP"),
                             List.of("key_value", "NULL", "REPEATED", "NULL"),
-                            List.of("key", "BYTE_ARRAY", "REQUIRED", "StringType()"),
-                            List.of("value", "INT64", "OPTIONAL", "NULL"),
+                            List.of("key", "BYTE_ARRAY", "REQUIRED", "UTF8"),
+                            List.of("value", "INT64", "OPTIONAL", "INT_64"),
                             List.of("r", "NULL", "OPTIONAL", "NULL"),
-                            List.of("a", "INT64", "OPTIONAL", "NULL"));
+                            List.of("a", "INT64", "OPTIONAL", "INT_64"));
+            String micros = "unit=TimeUnit(MILLIS=<null>, MICROS=MicroSeconds(), NANOS=<null>)";
+            assertThat(duckDb.query("SELECT name, logical_type FROM parquet_schema(%s) WHERE name LIKE 'ts%%' ORDER BY column_id".formatted(literal(file))))
+                    .containsExactly(
+                            List.of("ts", "TimestampType(isAdjustedToUTC=0, " + micros + ")"),
+                            List.of("tstz", "TimestampType(isAdjustedToUTC=1, " + micros + ")"));
         }
     }
 
@@ -227,7 +235,7 @@ final class TestIcedbParquetWriter
         RowType entry = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("b", VARCHAR)));
         List<Type> types = List.of(BIGINT, new ArrayType(entry), new MapType(VARCHAR, BIGINT, TYPE_OPERATORS));
         Path file = tempDir.resolve("nested.parquet");
-        IcedbParquetWriter writer = createWriter(file, List.of("id", "entries", "m"), types, IcedbParquetWriterOptions.defaults().withRowGroupSize(DataSize.of(32, KILOBYTE)));
+        IcedbParquetWriter writer = createWriter(file, List.of("id", "entries", "m"), types, IcedbParquetWriterOptions.defaults().withRowGroupSize(DataSize.of(32, KILOBYTE)).withValidation(true));
         long sumOfA = 0;
         long countOfB = 0;
         long countOfEntries = 0;
@@ -251,6 +259,7 @@ final class TestIcedbParquetWriter
         }
         WrittenParquetFile written = writer.commit();
         assertThat(written.rowGroupCount()).isGreaterThan(1);
+        writer.validate(new LocalFileSystem(tempDir).newInputFile(written.location()));
 
         String source = "read_parquet(%s)".formatted(literal(file));
         try (DuckDbJudge duckDb = new DuckDbJudge()) {
@@ -325,6 +334,32 @@ final class TestIcedbParquetWriter
     }
 
     @Test
+    void testValidationDetectsADifferentFile()
+            throws Exception
+    {
+        Path file = tempDir.resolve("validated.parquet");
+        IcedbParquetWriter writer = createWriter(file, List.of("id"), List.of(BIGINT), IcedbParquetWriterOptions.defaults().withValidation(true));
+        writer.appendRows(TestingValues.page(List.of(BIGINT), List.of(List.of(1L), List.of(2L))));
+        WrittenParquetFile written = writer.commit();
+        LocalFileSystem fileSystem = new LocalFileSystem(tempDir);
+        writer.validate(fileSystem.newInputFile(written.location()));
+
+        // another file with the same schema but other values
+        Path other = tempDir.resolve("other.parquet");
+        WrittenParquetFile otherWritten = writeFile(other, List.of("id"), List.of(BIGINT), List.of(List.of(1L), List.of(3L)), IcedbParquetWriterOptions.defaults().withValidation(true));
+        assertThatThrownBy(() -> writer.validate(fileSystem.newInputFile(otherWritten.location())))
+                .isInstanceOf(ParquetCorruptionException.class)
+                .hasMessageContaining("local:///other.parquet");
+
+        IcedbParquetWriter unvalidated = createWriter(tempDir.resolve("unvalidated.parquet"), List.of("id"), List.of(BIGINT), IcedbParquetWriterOptions.defaults());
+        unvalidated.appendRows(TestingValues.page(List.of(BIGINT), List.of(List.of(1L))));
+        WrittenParquetFile unvalidatedWritten = unvalidated.commit();
+        assertThatThrownBy(() -> unvalidated.validate(fileSystem.newInputFile(unvalidatedWritten.location())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("validation of local:///unvalidated.parquet is not enabled");
+    }
+
+    @Test
     void testRollbackRunsTheRollbackAction()
             throws Exception
     {
@@ -363,15 +398,89 @@ final class TestIcedbParquetWriter
     }
 
     @Test
+    void testNanosecondTimestampRange()
+            throws Exception
+    {
+        // the extremes the writer can write are read back exactly
+        Path file = tempDir.resolve("ns-range.parquet");
+        writeFile(
+                file,
+                List.of("ts"),
+                List.of(TIMESTAMP_NANOS),
+                List.of(List.of(LocalDateTime.parse("1677-09-21T00:12:43.145225")), List.of(LocalDateTime.parse("2262-04-11T23:47:16.854775806"))),
+                IcedbParquetWriterOptions.defaults().withValidation(true));
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            assertThat(duckDb.query("SELECT epoch_ns(ts), isinf(ts) FROM read_parquet(%s)".formatted(literal(file))))
+                    .containsExactly(List.of(String.valueOf(Long.MIN_VALUE + 808), "false"), List.of(String.valueOf(Long.MAX_VALUE - 1), "false"));
+            // DuckDB 1.5.6 cannot print the first day of its TIMESTAMP_NS range ("Date out of range"), only later ones
+            assertThat(duckDb.query("SELECT CAST(ts AS VARCHAR) FROM read_parquet(%s) WHERE ts > TIMESTAMP_NS '2000-01-01'".formatted(literal(file))))
+                    .containsExactly(List.of("2262-04-11 23:47:16.854775806"));
+        }
+    }
+
+    @Test
     void testNanosecondTimestampOutOfRange()
             throws Exception
     {
-        Path file = tempDir.resolve("ns.parquet");
-        IcedbParquetWriter writer = createWriter(file, List.of("ts"), List.of(TIMESTAMP_NANOS), IcedbParquetWriterOptions.defaults());
-        assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(TIMESTAMP_NANOS), List.of(List.of(LocalDateTime.parse("2300-01-01T00:00:00"))))))
+        String range = "DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775806)";
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("2300-01-01T00:00:00"), "2300-01-01 00:00:00.000000000", range);
+        // DuckDB could hold it, trino-parquet's writer cannot compute it
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("1677-09-21T00:12:43.145224999"), "1677-09-21 00:12:43.145224999", range);
+        // DuckDB would read the largest INT64 as infinity
+        assertRefusedValue(TIMESTAMP_NANOS, LocalDateTime.parse("2262-04-11T23:47:16.854775807"), "2262-04-11 23:47:16.854775807", range);
+        // past the end of INT64: trino-parquet alone would wrap it around silently
+        LocalDateTime pastTheEnd = LocalDateTime.parse("2262-04-11T23:47:16.854775808");
+        assertRefusedValue(TIMESTAMP_NANOS, pastTheEnd, "2262-04-11 23:47:16.854775808", range);
+        RowType row = RowType.from(ImmutableList.of(RowType.field("a", BIGINT), RowType.field("ts", TIMESTAMP_NANOS)));
+        assertRefusedValue(new ArrayType(row), List.of(Arrays.asList(1L, null), Arrays.asList(2L, pastTheEnd)), "2262-04-11 23:47:16.854775808", range);
+        assertRefusedValue(new MapType(VARCHAR, TIMESTAMP_NANOS, TYPE_OPERATORS), Map.of("k", pastTheEnd), "2262-04-11 23:47:16.854775808", range);
+        assertRefusedValue(new MapType(TIMESTAMP_NANOS, BIGINT, TYPE_OPERATORS), Map.of(pastTheEnd, 1L), "2262-04-11 23:47:16.854775808", range);
+    }
+
+    @Test
+    void testTimestampAndDateExtremes()
+            throws Exception
+    {
+        // the extremes DuckDB reads back as finite values
+        Path file = tempDir.resolve("extremes.parquet");
+        writeFile(
+                file,
+                List.of("ts", "tstz", "d"),
+                List.of(TIMESTAMP_MICROS, TIMESTAMP_TZ_MICROS, DATE),
+                List.of(
+                        // Trino's timestamp with time zone ends long before DuckDB's
+                        List.of(LocalDateTime.parse("-290308-12-22T00:00:00"), Instant.parse("-69000-01-01T00:00:00Z"), LocalDate.ofEpochDay(Integer.MIN_VALUE)),
+                        List.of(LocalDateTime.parse("+294247-01-10T04:00:54.775806"), Instant.parse("+70000-12-31T23:59:59.999999Z"), LocalDate.ofEpochDay(Integer.MAX_VALUE - 1))),
+                IcedbParquetWriterOptions.defaults().withValidation(true));
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            assertThat(duckDb.rowsAsText(file)).containsExactly(
+                    List.of("290309-12-22 (BC) 00:00:00", "69001-01-01 (BC) 00:00:00+00", "5877642-06-23 (BC)"),
+                    List.of("294247-01-10 04:00:54.775806", "70000-12-31 23:59:59.999999+00", "5881580-07-10"));
+        }
+
+        String timestampRange = "DuckDB's TIMESTAMP (290309-12-22 (BC) 00:00:00 to 294247-01-10 04:00:54.775806)";
+        assertRefusedValue(TIMESTAMP_MICROS, LocalDateTime.parse("+294247-01-10T04:00:54.775807"), "+294247-01-10 04:00:54.775807", timestampRange);
+        assertRefusedValue(TIMESTAMP_MICROS, LocalDateTime.parse("-290308-12-21T23:59:59.999999"), "-290308-12-21 23:59:59.999999", timestampRange);
+        assertRefusedValue(new ArrayType(TIMESTAMP_MICROS), Arrays.asList(null, LocalDateTime.parse("+294247-01-10T04:00:54.775807")), "+294247-01-10 04:00:54.775807", timestampRange);
+        String dateRange = "DuckDB's DATE (every date but the two DuckDB reads as infinity and -infinity)";
+        assertRefusedValue(DATE, LocalDate.ofEpochDay(Integer.MAX_VALUE), "+5881580-07-11", dateRange);
+        assertRefusedValue(DATE, LocalDate.ofEpochDay(-Integer.MAX_VALUE), "-5877641-06-24", dateRange);
+    }
+
+    private void assertRefusedValue(Type type, Object value, String printedValue, String range)
+            throws Exception
+    {
+        Path file = tempDir.resolve("refused-" + UUID.randomUUID() + ".parquet");
+        IcedbParquetWriter writer = createWriter(file, List.of("id", "ts"), List.of(BIGINT, type), IcedbParquetWriterOptions.defaults());
+        writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(1L, null))));
+        assertThatThrownBy(() -> writer.appendRows(TestingValues.page(List.of(BIGINT, type), List.of(Arrays.asList(2L, value)))))
                 .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(NUMERIC_VALUE_OUT_OF_RANGE.toErrorCode()))
-                .hasMessage("A timestamp(9) value written to local:///ns.parquet is outside the range of DuckDB's TIMESTAMP_NS (1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807)");
+                .hasMessage("Value %s of column 'ts' is outside the range IceDB writes as %s", printedValue, range);
+        assertThatThrownBy(writer::commit)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("writer of local:///%s failed; roll it back", file.getFileName());
         writer.rollback();
+        assertThat(Files.exists(file)).isFalse();
     }
 
     @Test

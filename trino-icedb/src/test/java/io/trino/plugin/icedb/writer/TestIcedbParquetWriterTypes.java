@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import static io.trino.plugin.icedb.writer.IcedbParquetWriterTestSupport.writeFile;
@@ -193,13 +192,28 @@ final class TestIcedbParquetWriterTypes
         return typeCases().stream().map(typeCase -> DynamicTest.dynamicTest(typeCase.column() + " " + typeCase.type(), () -> {
             Path file = tempDir.resolve(typeCase.column() + ".parquet");
             List<List<?>> rows = typeCase.values().stream().<List<?>>map(Arrays::asList).toList();
-            writeFile(file, List.of(typeCase.column()), List.of(typeCase.type()), rows, IcedbParquetWriterOptions.defaults());
+            writeFile(file, List.of(typeCase.column()), List.of(typeCase.type()), rows, IcedbParquetWriterOptions.defaults().withValidation(true));
 
             assertThat(TrinoToDuckDbTypes.toDuckDbType(typeCase.column(), typeCase.type()).toString()).isEqualTo(typeCase.duckDbType());
             assertThat(new TrinoToDuckDbTypes(TYPE_OPERATORS).toStorageType(typeCase.column(), typeCase.type())).isEqualTo(typeCase.type());
             try (DuckDbJudge duckDb = new DuckDbJudge()) {
                 assertThat(duckDb.describe(file)).containsExactly(Map.entry(typeCase.column(), typeCase.duckDbType()));
                 assertThat(duckDb.rowsAsText(file)).containsExactlyElementsOf(typeCase.duckDbText().stream().map(List::of).toList());
+                // the same type written by DuckDB itself (as Python's inserts do): the same DESCRIBE, the same Parquet layout
+                Path duckDbFile = tempDir.resolve(typeCase.column() + ".duckdb.parquet");
+                duckDb.execute("COPY (SELECT CAST(NULL AS %s) AS %s) TO %s (FORMAT parquet)".formatted(typeCase.duckDbType(), DuckDbJudge.identifier(typeCase.column()), DuckDbJudge.literal(duckDbFile)));
+                assertThat(duckDb.describe(duckDbFile)).isEqualTo(duckDb.describe(file));
+                String layout = "SELECT name, type, type_length, repetition_type, converted_type, logical_type FROM parquet_schema(%s) WHERE column_id > 0 ORDER BY column_id";
+                List<List<String>> ourLayout = duckDb.query(layout.formatted(DuckDbJudge.literal(file)));
+                List<List<String>> duckDbLayout = duckDb.query(layout.formatted(DuckDbJudge.literal(duckDbFile)));
+                assertThat(ourLayout).hasSameSizeAs(duckDbLayout);
+                for (int i = 0; i < ourLayout.size(); i++) {
+                    assertThat(ourLayout.get(i).subList(0, 5)).isEqualTo(duckDbLayout.get(i).subList(0, 5));
+                    // DuckDB leaves out the logical type where a converted type says it all; we write both
+                    if (!duckDbLayout.get(i).get(5).equals("NULL")) {
+                        assertThat(ourLayout.get(i).get(5)).isEqualTo(duckDbLayout.get(i).get(5));
+                    }
+                }
             }
         }));
     }
@@ -215,7 +229,7 @@ final class TestIcedbParquetWriterTypes
         rows.add(cases.stream().map(typeCase -> typeCase.values().getFirst()).toList());
         rows.add(Arrays.asList(new Object[cases.size()]));
         Path file = tempDir.resolve("all.parquet");
-        writeFile(file, columns, types, rows, IcedbParquetWriterOptions.defaults());
+        writeFile(file, columns, types, rows, IcedbParquetWriterOptions.defaults().withValidation(true));
 
         Map<String, String> expectedSchema = new LinkedHashMap<>();
         cases.forEach(typeCase -> expectedSchema.put(typeCase.column(), typeCase.duckDbType()));

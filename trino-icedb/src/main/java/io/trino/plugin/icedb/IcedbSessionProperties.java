@@ -1,0 +1,42 @@
+package io.trino.plugin.icedb;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.Inject;
+import io.airlift.units.DataSize;
+import io.trino.plugin.base.session.SessionPropertiesProvider;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.session.PropertyMetadata;
+
+import java.util.List;
+
+import static io.trino.plugin.base.session.PropertyMetadataUtil.dataSizeProperty;
+
+public final class IcedbSessionProperties
+        implements SessionPropertiesProvider
+{
+    public static final String MAX_SPLIT_SIZE = "max_split_size";
+
+    private final List<PropertyMetadata<?>> sessionProperties;
+
+    @Inject
+    public IcedbSessionProperties(IcedbConfig config)
+    {
+        sessionProperties = ImmutableList.of(
+                dataSizeProperty(
+                        MAX_SPLIT_SIZE,
+                        "Parts larger than this are read by several splits, each taking the row groups that start in its byte range",
+                        config.getMaxSplitSize(),
+                        false));
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getSessionProperties()
+    {
+        return sessionProperties;
+    }
+
+    public static DataSize getMaxSplitSize(ConnectorSession session)
+    {
+        return session.getProperty(MAX_SPLIT_SIZE, DataSize.class);
+    }
+}

@@ -1,0 +1,54 @@
+package io.trino.plugin.icedb.system;
+
+import com.google.common.collect.ImmutableList;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.InMemoryRecordSet;
+import io.trino.spi.connector.RecordCursor;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
+import io.trino.spi.predicate.TupleDomain;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A metadata table ({@code "t$files"} …) whose rows were computed from one snapshot when the query was planned.
+ */
+public final class IcedbSystemTable
+        implements SystemTable
+{
+    private final ConnectorTableMetadata metadata;
+    private final List<List<Object>> rows;
+
+    public IcedbSystemTable(SchemaTableName name, List<ColumnMetadata> columns, List<List<Object>> rows)
+    {
+        this.metadata = new ConnectorTableMetadata(requireNonNull(name, "name is null"), ImmutableList.copyOf(columns));
+        this.rows = ImmutableList.copyOf(rows);
+    }
+
+    @Override
+    public Distribution getDistribution()
+    {
+        return Distribution.SINGLE_COORDINATOR;
+    }
+
+    @Override
+    public ConnectorTableMetadata getTableMetadata()
+    {
+        return metadata;
+    }
+
+    @Override
+    public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
+    {
+        InMemoryRecordSet.Builder records = InMemoryRecordSet.builder(metadata);
+        for (List<Object> row : rows) {
+            records.addRow(row.toArray());
+        }
+        return records.build().cursor();
+    }
+}

@@ -1,0 +1,127 @@
+package io.trino.plugin.icedb.system;
+
+import com.google.common.collect.ImmutableList;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.LogFileName;
+import io.icedb.engine.spec.LogTombstone;
+import io.trino.plugin.icedb.IcedbPartitions;
+import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.SchemaTableName;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.BooleanType.BOOLEAN;
+import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+
+/**
+ * The rows of the metadata tables of one snapshot:
+ * {@code "t$files"} (the alive parts), {@code "t$log"} (every log file folded), {@code "t$partitions"} (parts and bytes per partition).
+ */
+public final class IcedbSystemTables
+{
+    public enum Kind
+    {
+        FILES, LOG, PARTITIONS;
+
+        public static Optional<Kind> fromSuffix(String suffix)
+        {
+            return Arrays.stream(values())
+                    .filter(kind -> kind.name().equalsIgnoreCase(suffix))
+                    .findFirst();
+        }
+    }
+
+    private IcedbSystemTables() {}
+
+    public static IcedbSystemTable create(Kind kind, SchemaTableName name, IcedbTableLocation location, Snapshot snapshot, Function<String, LogFile> logReader)
+    {
+        return switch (kind) {
+            case FILES -> files(name, location, snapshot);
+            case LOG -> log(name, snapshot, logReader);
+            case PARTITIONS -> partitions(name, location, snapshot);
+        };
+    }
+
+    private static IcedbSystemTable files(SchemaTableName name, IcedbTableLocation location, Snapshot snapshot)
+    {
+        List<ColumnMetadata> columns = ImmutableList.of(
+                new ColumnMetadata("path", VARCHAR),
+                new ColumnMetadata("partition", VARCHAR),
+                new ColumnMetadata("file_size_in_bytes", BIGINT),
+                new ColumnMetadata("created", TIMESTAMP_TZ_MILLIS),
+                new ColumnMetadata("added_by_log", VARCHAR));
+        List<List<Object>> rows = new ArrayList<>();
+        for (FileMarker part : snapshot.aliveFiles()) {
+            rows.add(Arrays.asList(
+                    location.root() + part.path(),
+                    IcedbPartitions.partitionOf(location.prefix(), part.path()),
+                    part.bytes(),
+                    packDateTimeWithZone(part.createdMillis(), UTC_KEY),
+                    snapshot.addedBy().get(part.path())));
+        }
+        return new IcedbSystemTable(name, columns, rows);
+    }
+
+    private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, Function<String, LogFile> logReader)
+    {
+        List<ColumnMetadata> columns = ImmutableList.of(
+                new ColumnMetadata("file", VARCHAR),
+                new ColumnMetadata("timestamp", TIMESTAMP_TZ_MILLIS),
+                new ColumnMetadata("merged", BOOLEAN),
+                new ColumnMetadata("writer", VARCHAR),
+                new ColumnMetadata("file_markers", BIGINT),
+                new ColumnMetadata("tombstoned_markers", BIGINT),
+                new ColumnMetadata("log_tombstones", BIGINT),
+                new ColumnMetadata("superseded", BOOLEAN));
+        Set<String> superseded = snapshot.logTombstones().stream()
+                .map(LogTombstone::path)
+                .collect(toImmutableSet());
+        List<List<Object>> rows = new ArrayList<>();
+        for (String key : snapshot.logFiles()) {
+            Optional<LogFileName> fileName = LogFileName.parse(key.substring(key.lastIndexOf('/') + 1));
+            LogFile logFile = logReader.apply(key);
+            rows.add(Arrays.asList(
+                    key,
+                    fileName.map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
+                    fileName.map(LogFileName::merged).orElse(null),
+                    fileName.map(LogFileName::host).orElse(null),
+                    (long) logFile.fileMarkers().size(),
+                    logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
+                    (long) logFile.logTombstones().size(),
+                    superseded.contains(key)));
+        }
+        return new IcedbSystemTable(name, columns, rows);
+    }
+
+    private static IcedbSystemTable partitions(SchemaTableName name, IcedbTableLocation location, Snapshot snapshot)
+    {
+        List<ColumnMetadata> columns = ImmutableList.of(
+                new ColumnMetadata("partition", VARCHAR),
+                new ColumnMetadata("parts", BIGINT),
+                new ColumnMetadata("total_size_in_bytes", BIGINT));
+        Map<String, long[]> partitions = new TreeMap<>();
+        for (FileMarker part : snapshot.aliveFiles()) {
+            long[] totals = partitions.computeIfAbsent(IcedbPartitions.partitionOf(location.prefix(), part.path()), _ -> new long[2]);
+            totals[0]++;
+            totals[1] += part.bytes();
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        partitions.forEach((partition, totals) -> rows.add(Arrays.asList(partition, totals[0], totals[1])));
+        return new IcedbSystemTable(name, columns, rows);
+    }
+}
