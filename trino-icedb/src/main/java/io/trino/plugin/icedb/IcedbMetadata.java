@@ -99,7 +99,7 @@ public final class IcedbMetadata
     private final IcedbTypeMapping typeMapping;
     private final IcedbWriteOperations writeOperations;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, IcedbTableDefinition> definitions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
     public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations)
     {
@@ -184,14 +184,15 @@ public final class IcedbMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        IcedbTableDefinition definition = definition(session, table);
+        Optional<IcedbTableDefinition> storedDefinition = definition(session, table);
+        IcedbTableDefinition definition = storedDefinition.orElse(IcedbTableDefinition.DEFAULT);
         List<ColumnMetadata> columns = columns(session, table).stream()
                 .map(IcedbColumnHandle::toColumnMetadata)
                 .map(column -> definition.columnComments().containsKey(column.getName())
                         ? ColumnMetadata.builderFrom(column).setComment(Optional.of(definition.columnComments().get(column.getName()))).build()
                         : column)
                 .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbWriteOperations.tableProperties(table.tableLocation(), definition), definition.comment());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbWriteOperations.tableProperties(table.tableLocation(), storedDefinition), definition.comment());
     }
 
     @Override
@@ -338,7 +339,7 @@ public final class IcedbMetadata
             partitionKeys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(location.prefix(), part.path())).keySet());
         }
         // keys our partitioning derives from columns (ts_day of day(ts)) are no columns
-        names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).partitioning()));
+        names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of())));
         for (String key : partitionKeys) {
             if (names.add(key.toLowerCase(ENGLISH))) {
                 columns.add(IcedbColumnHandle.partitionKey(key));
@@ -350,9 +351,9 @@ public final class IcedbMetadata
         return columns.build();
     }
 
-    private IcedbTableDefinition definition(ConnectorSession session, IcedbTableHandle table)
+    private Optional<IcedbTableDefinition> definition(ConnectorSession session, IcedbTableHandle table)
     {
-        return definitions.computeIfAbsent(table.location(), _ -> writeOperations.definition(session.getIdentity(), table.tableLocation()));
+        return definitions.computeIfAbsent(table.location(), _ -> writeOperations.findDefinition(session.getIdentity(), table.tableLocation()));
     }
 
     // the write path: IcedbWriteOperations

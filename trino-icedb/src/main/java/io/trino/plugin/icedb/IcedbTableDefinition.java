@@ -82,13 +82,21 @@ public record IcedbTableDefinition(
      */
     public static IcedbTableDefinition read(IcedbFileIo fileIo, IcedbTableLocation location)
     {
+        return find(fileIo, location).orElse(DEFAULT);
+    }
+
+    /**
+     * The table's definition; empty when it has no properties file (a table Python wrote).
+     */
+    public static Optional<IcedbTableDefinition> find(IcedbFileIo fileIo, IcedbTableLocation location)
+    {
         String key = key(location.prefix());
         byte[] content;
         try {
             content = fileIo.read(key);
         }
         catch (NoSuchFileException _) {
-            return DEFAULT;
+            return Optional.empty();
         }
         catch (IOException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the properties %s%s of table %s", location.root(), key, location), e);
@@ -105,13 +113,13 @@ public record IcedbTableDefinition(
                 columnComments.put(field.getKey(), field.getValue().asText());
             }
             JsonNode comment = root.get("comment");
-            return new IcedbTableDefinition(
+            return Optional.of(new IcedbTableDefinition(
                     strings(root, "partitioning"),
                     strings(root, "sorted_by"),
                     root.has("compression_codec") ? IcedbCompressionCodec.valueOf(root.get("compression_codec").asText()) : IcedbCompressionCodec.DEFAULT,
                     strings(root, "parquet_bloom_filter_columns"),
                     comment == null || comment.isNull() ? Optional.empty() : Optional.of(comment.asText()),
-                    columnComments);
+                    columnComments));
         }
         catch (IOException | IllegalArgumentException e) {
             throw new TrinoException(ICEDB_INVALID_PROPERTIES, format("Invalid properties %s%s of table %s: %s", location.root(), key, location, new String(content, StandardCharsets.UTF_8)), e);

@@ -418,16 +418,28 @@ public final class IcedbWriteOperations
      */
     public IcedbTableDefinition definition(ConnectorIdentity identity, IcedbTableLocation location)
     {
-        return IcedbTableDefinition.read(fileIoFactory.create(identity, location), location);
+        return findDefinition(identity, location).orElse(IcedbTableDefinition.DEFAULT);
+    }
+
+    /**
+     * The table's properties and comments; empty for a table without a properties file (one Python wrote).
+     */
+    public Optional<IcedbTableDefinition> findDefinition(ConnectorIdentity identity, IcedbTableLocation location)
+    {
+        return IcedbTableDefinition.find(fileIoFactory.create(identity, location), location);
     }
 
     /**
      * The table properties SHOW CREATE TABLE prints.
      */
-    public static Map<String, Object> tableProperties(IcedbTableLocation location, IcedbTableDefinition definition)
+    public static Map<String, Object> tableProperties(IcedbTableLocation location, Optional<IcedbTableDefinition> storedDefinition)
     {
         Map<String, Object> properties = new HashMap<>();
         properties.put(LOCATION_PROPERTY, location.location());
+        if (storedDefinition.isEmpty()) {
+            return ImmutableMap.copyOf(properties);
+        }
+        IcedbTableDefinition definition = storedDefinition.get();
         if (!definition.partitioning().isEmpty()) {
             properties.put(PARTITIONING_PROPERTY, definition.partitioning());
         }
