@@ -13,6 +13,7 @@ import io.icedb.engine.types.DuckDbTypes;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
@@ -349,6 +350,32 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
         return columns.build();
+    }
+
+    /**
+     * The partition fields our properties record for the table, each with its column's type; empty when the table
+     * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
+     */
+    public List<Map.Entry<IcedbPartitionField, Type>> partitionFields(ConnectorSession session, IcedbTableHandle table)
+    {
+        List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
+        if (partitioning.isEmpty()) {
+            return ImmutableList.of();
+        }
+        Map<String, Type> types = new LinkedHashMap<>();
+        for (IcedbColumnHandle column : columns(session, table)) {
+            if (column.kind() == IcedbColumnHandle.Kind.REGULAR) {
+                types.putIfAbsent(column.name(), column.type());
+            }
+        }
+        try {
+            return IcedbPartitionSpec.parse(partitioning, types).fields().stream()
+                    .map(field -> Map.entry(field, types.get(field.column())))
+                    .collect(toImmutableList());
+        }
+        catch (TrinoException _) {
+            return ImmutableList.of();
+        }
     }
 
     private Optional<IcedbTableDefinition> definition(ConnectorSession session, IcedbTableHandle table)

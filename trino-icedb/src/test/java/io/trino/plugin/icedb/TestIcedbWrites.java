@@ -110,6 +110,25 @@ public class TestIcedbWrites
     }
 
     @Test
+    public void testPartitioningPrunesPartsByColumnPredicates()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE w.pruned (id bigint, p varchar, ts timestamp(6), n bigint) WITH (partitioning = ARRAY['p', 'day(ts)', 'truncate(n, 10)', 'bucket(id, 8)'])");
+        assertUpdate("INSERT INTO w.pruned VALUES (1, 'a', TIMESTAMP '2024-01-15 10:00:00', 5), (2, 'b', TIMESTAMP '2024-01-16 10:00:00', 15), (3, 'c', TIMESTAMP '2024-01-17 10:00:00', 25)", 3);
+        // the part of row 2 disappears: only queries that never open it can succeed
+        String path = (String) computeScalar("SELECT \"$path\" FROM w.pruned WHERE id = 2");
+        Files.delete(root.resolve(path.substring("local:///".length())));
+        assertThat(query("SELECT count(*) FROM w.pruned")).failure().hasMessageContaining("does not exist");
+        assertThat(query("SELECT id FROM w.pruned WHERE p = 'a'")).matches("VALUES BIGINT '1'");
+        assertThat(query("SELECT id FROM w.pruned WHERE p IN ('a', 'c')")).matches("VALUES BIGINT '1', 3");
+        assertThat(query("SELECT id FROM w.pruned WHERE ts < TIMESTAMP '2024-01-16 00:00:00'")).matches("VALUES BIGINT '1'");
+        assertThat(query("SELECT id FROM w.pruned WHERE ts >= TIMESTAMP '2024-01-17 00:00:00'")).matches("VALUES BIGINT '3'");
+        assertThat(query("SELECT id FROM w.pruned WHERE n >= 20")).matches("VALUES BIGINT '3'");
+        assertThat(query("SELECT id FROM w.pruned WHERE id = 3")).matches("VALUES BIGINT '3'");
+        assertThat(query("SELECT id FROM w.pruned WHERE p IS NULL")).returnsEmptyResult();
+    }
+
+    @Test
     public void testSortedParts()
     {
         assertUpdate("CREATE TABLE w.sorted (x bigint, y varchar) WITH (sorted_by = ARRAY['y', 'x DESC'])");
@@ -272,6 +291,29 @@ public class TestIcedbWrites
         TestingLocalTables.writeLog(root, "w/unsigned", 1000, Map.of("u", "UTINYINT"), List.of());
         assertThat(query("INSERT INTO w.unsigned VALUES 1")).failure()
                 .hasMessage("Cannot write column 'u' of table w.unsigned: its DuckDB type is UTINYINT, and this connector writes smallint values as SMALLINT");
+    }
+
+    @Test
+    public void testInsertIntoPythonTableWithHiveKeys()
+            throws IOException
+    {
+        // Python's readme table: parts under u=<user>/d=<day>, keys that are no schema columns
+        // the log names keys relative to the bucket, so the table sits at the root, as in Python's bucket
+        IcedbFixtures.copyBucket(IcedbFixtures.BUCKET, root.resolve("python"));
+        Files.move(root.resolve("python/readme"), root.resolve("readme"));
+        assertUpdate("CALL icedb.system.register_table('w', 'readme_copy', 'local:///readme')");
+        assertUpdate("INSERT INTO w.readme_copy (ts, event, user_id, properties, u, d) VALUES (BIGINT '1700000000000', 'click', 'user_c', ROW('home'), 'user_c', '2023-11-14')", 1);
+        assertThat(query("SELECT event, properties.page_name, u, d, \"$partition\" FROM w.readme_copy WHERE u = 'user_c'"))
+                .matches("VALUES (VARCHAR 'click', VARCHAR 'home', VARCHAR 'user_c', VARCHAR '2023-11-14', VARCHAR 'u=user_c/d=2023-11-14')");
+        assertThat(listKeys("readme/_data/u=user_c/d=2023-11-14")).hasSize(1);
+        // the schema line is unchanged: the keys stay out of it, as in Python's tables
+        List<Path> logs = listFiles(root.resolve("readme/_log"));
+        for (Path log : logs) {
+            assertThat(Files.readString(log)).doesNotContain("\"u\": ").doesNotContain("\"d\": ");
+        }
+        assertThat(query("SELECT count(*) FROM w.readme_copy")).matches("SELECT BIGINT '1' + (SELECT count(*) FROM w.readme_copy WHERE u <> 'user_c')");
+        assertUpdate("DROP TABLE w.readme_copy");
+        assertThat(root.resolve("readme/_log")).isDirectory();
     }
 
     private List<String> listKeys(String prefix)
