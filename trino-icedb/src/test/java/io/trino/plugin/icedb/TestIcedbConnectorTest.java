@@ -53,7 +53,8 @@ public class TestIcedbConnectorTest
                     SUPPORTS_ARRAY,
                     SUPPORTS_MAP_TYPE,
                     SUPPORTS_ROW_TYPE,
-                    SUPPORTS_NEGATIVE_DATE -> true;
+                    SUPPORTS_NEGATIVE_DATE,
+                    SUPPORTS_DEREFERENCE_PUSHDOWN -> true;
             // row-level changes rewrite partitions under the maintenance lease: not part of the insert path
             case SUPPORTS_DELETE,
                     SUPPORTS_ROW_LEVEL_DELETE,
@@ -98,7 +99,6 @@ public class TestIcedbConnectorTest
                     SUPPORTS_LIMIT_PUSHDOWN,
                     SUPPORTS_TOPN_PUSHDOWN,
                     SUPPORTS_AGGREGATION_PUSHDOWN,
-                    SUPPORTS_DEREFERENCE_PUSHDOWN,
                     SUPPORTS_MULTI_STATEMENT_WRITES,
                     SUPPORTS_NATIVE_QUERY -> false;
             default -> super.hasBehavior(connectorBehavior);
