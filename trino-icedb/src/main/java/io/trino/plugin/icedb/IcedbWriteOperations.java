@@ -207,6 +207,10 @@ public final class IcedbWriteOperations
     public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
         IcedbTableLocation location = table.tableLocation();
+        if (committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).isPresent()) {
+            // another CREATE TABLE committed first: our parts stay orphans, named by no log
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", table.schemaTableName()));
+        }
         table.definition().write(fileIoFactory.create(session.getIdentity(), location), location);
         commitParts(session, table, fragments, true);
         if (table.registerLocation()) {
