@@ -91,6 +91,22 @@ public class TestIcedbConcurrentWrites
     }
 
     @Test
+    public void testPartitionValuesStayInsideDataOnS3()
+    {
+        assertUpdate("CREATE TABLE c.odd_values (id integer, p varchar) WITH (partitioning = ARRAY['p'])");
+        assertUpdate("INSERT INTO c.odd_values VALUES (1, 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')", 9);
+        assertThat(query("SELECT id, p FROM c.odd_values"))
+                .matches("VALUES (1, VARCHAR 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')");
+        assertThat(query("SELECT id FROM c.odd_values WHERE p = '../x'")).matches("VALUES 2");
+        List<String> keys = server.listKeys(BUCKET, "warehouse/c/");
+        assertThat(keys).filteredOn(key -> key.endsWith(".parquet")).hasSize(8).allSatisfy(key -> {
+            assertThat(key).startsWith("warehouse/c/odd_values/_data/p=");
+            // exactly one directory level below _data/: the partition segment
+            assertThat(key.substring("warehouse/c/odd_values/_data/".length()).split("/")).hasSize(2);
+        });
+    }
+
+    @Test
     public void testFailedInsertCommitsNothing()
     {
         assertUpdate("CREATE TABLE c.failing (id bigint)");

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static com.google.common.io.MoreFiles.deleteRecursively;
@@ -54,6 +58,30 @@ public class TestIcedbWrites
         assertUpdate("DROP TABLE w.simple");
         assertThat(query("SHOW TABLES FROM w LIKE 'simple'")).returnsEmptyResult();
         assertThat(root.resolve("w/simple/_log")).doesNotExist();
+    }
+
+    @Test
+    public void testConcurrentInsertsOnLocalDisk()
+            throws Exception
+    {
+        // the local file system's exclusive create is a hard link: concurrent commits never replace each other
+        assertUpdate("CREATE TABLE w.local_race (id bigint)");
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> inserts = new ArrayList<>();
+            for (int writer = 0; writer < 4; writer++) {
+                int base = writer * 1000;
+                inserts.add(executor.submit(() -> getQueryRunner().execute("INSERT INTO w.local_race SELECT %s + x FROM UNNEST(sequence(1, 1000)) AS t(x)".formatted(base))));
+            }
+            for (Future<?> insert : inserts) {
+                insert.get();
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM w.local_race")).matches("VALUES (BIGINT '4000', BIGINT '4000')");
+        assertThat(listKeys("w/local_race/_log")).hasSize(5);
     }
 
     @Test
