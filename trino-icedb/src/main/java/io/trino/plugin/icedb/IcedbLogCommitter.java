@@ -134,7 +134,7 @@ public final class IcedbLogCommitter
         }
     }
 
-    private static Schema union(SchemaTableName table, Schema current, Schema written)
+    static Schema union(SchemaTableName table, Schema current, Schema written)
     {
         try {
             return current.union(written, "the new log");

@@ -273,6 +273,9 @@ public final class IcedbMetadata
             List<ConnectorExpression> projections,
             Map<String, ColumnHandle> assignments)
     {
+        if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
+            return Optional.empty();
+        }
         // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
         Set<ConnectorExpression> projected = projections.stream()
                 .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())

@@ -1,5 +1,6 @@
 package io.trino.plugin.icedb;
 
+import io.trino.Session;
 import io.trino.testing.BaseConnectorTest;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
@@ -210,6 +211,13 @@ public class TestIcedbConnectorTest
                            compression_codec = 'ZSTD',
                            location = 's3://connector-test/warehouse/tpch/orders'
                         )""");
+    }
+
+    @Override
+    protected Session withoutSmallFileThreshold(Session session)
+    {
+        // the connector has no small-file threshold: every part is read column by column
+        return session;
     }
 
     @Override

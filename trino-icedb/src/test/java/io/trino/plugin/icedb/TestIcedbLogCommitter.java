@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_COMMIT_ERROR;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -132,6 +133,18 @@ final class TestIcedbLogCommitter
         assertThatThrownBy(() -> IcedbLogCommitter.createLog(fileIo, TABLE, "s/t", () -> SCHEMA, PARTS, () -> "h" + host.incrementAndGet(), () -> 5000))
                 .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(ICEDB_COMMIT_ERROR.toErrorCode()))
                 .hasMessageContaining("Failed to commit to table s.t after 10 attempts");
+    }
+
+    @Test
+    void testCommitSchemaIsTheCurrentSchemaWithTheWrittenColumns()
+    {
+        // a concurrent ADD COLUMN committed b: the insert's log keeps it and appends nothing it already has
+        Schema current = new Schema(Map.of("id", "BIGINT")).union(new Schema(Map.of("b", "VARCHAR")), "log");
+        assertThat(IcedbLogCommitter.union(TABLE, current, SCHEMA).columns()).containsExactly(Map.entry("id", "BIGINT"), Map.entry("b", "VARCHAR"));
+        // a concurrent writer committed id as VARCHAR: the commit fails, naming the column and both types
+        assertThatThrownBy(() -> IcedbLogCommitter.union(TABLE, new Schema(Map.of("id", "VARCHAR")), SCHEMA))
+                .isInstanceOfSatisfying(TrinoException.class, e -> assertThat(e.getErrorCode()).isEqualTo(ICEDB_SCHEMA_CONFLICT.toErrorCode()))
+                .hasMessage("Cannot commit to table s.t: column 'id' has type VARCHAR in the table but BIGINT in the written data");
     }
 
     @Test
