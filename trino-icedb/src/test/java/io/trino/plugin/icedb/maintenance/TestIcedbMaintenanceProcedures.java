@@ -171,6 +171,34 @@ public class TestIcedbMaintenanceProcedures
     }
 
     @Test
+    public void testMergeTableWrittenByTrino()
+    {
+        String table = "merge_sql";
+        assertUpdate("CREATE SCHEMA IF NOT EXISTS icedb." + SCHEMA);
+        assertUpdate("CREATE TABLE %s (id bigint, name varchar, ts timestamp(6), tags array(varchar), cust varchar) WITH (partitioning = ARRAY['cust'], sorted_by = ARRAY['name DESC', 'id'], compression_codec = 'GZIP')".formatted(qualified(table)));
+        for (int insert = 0; insert < 4; insert++) {
+            assertUpdate("INSERT INTO %s SELECT %s * 100 + n, 'name ' || CAST(n %% 7 AS varchar), TIMESTAMP '2026-01-01 00:00:00' + n * INTERVAL '1' SECOND, ARRAY['t' || CAST(n AS varchar)], IF(n %% 2 = 0, 'x', 'y') FROM UNNEST(sequence(1, 30)) AS t(n)".formatted(qualified(table), insert), 30);
+        }
+        MaterializedResult before = checksum(table, "");
+        assertThat(partCount(table, "")).isEqualTo(8);
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(partCount(table, "")).isEqualTo(2);
+        // rows of each merged part in the table's order
+        for (Object path : computeActual("SELECT DISTINCT \"$path\" FROM " + qualified(table)).getOnlyColumnAsSet()) {
+            Path local = download(((String) path).substring(("s3://" + BUCKET + "/").length()));
+            List<String> rows = duckDbRowsInOrder("SELECT name, id FROM read_parquet('%s')".formatted(local));
+            assertThat(rows).hasSize(60).isEqualTo(duckDbRowsInOrder("SELECT name, id FROM read_parquet('%s') ORDER BY name DESC, id".formatted(local)));
+            assertThat(duckDbRowsInOrder("SELECT DISTINCT compression FROM parquet_metadata('%s')".formatted(local))).containsExactly("[GZIP]");
+        }
+        // and Trino writes on after the merge
+        assertUpdate("INSERT INTO %s VALUES (9999, 'late', NULL, NULL, 'x')".formatted(qualified(table)), 1);
+        assertThat(computeScalar("SELECT count(*) FROM " + qualified(table))).isEqualTo(121L);
+    }
+
+    @Test
     public void testMergeThresholds()
     {
         String table = "merge_thresholds";
