@@ -338,7 +338,7 @@ public class TestIcedbMaintenanceProcedures
                 boolean cleans = maintainer == 0;
                 futures.add(executor.submit(() -> {
                     int rounds = 0;
-                    while (writing.get() || rounds < 3) {
+                    while (writing.get() || rounds < 3 || (cleans && cleanups.get() == 0 && rounds < 50)) {
                         rounds++;
                         try {
                             getQueryRunner().execute("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 3)".formatted(SCHEMA, table));
@@ -363,7 +363,10 @@ public class TestIcedbMaintenanceProcedures
             for (int reader = 0; reader < 2; reader++) {
                 futures.add(executor.submit(() -> {
                     long last = 0;
-                    while (activeWriters.get() > 0) {
+                    int done = 0;
+                    // at least a few reads even when the others finish first (a busy machine)
+                    while (activeWriters.get() > 0 || done < 3) {
+                        done++;
                         try {
                             MaterializedRow row = computeActual("SELECT count(*), count(DISTINCT cust || CAST(id AS varchar)) FROM " + qualified(table)).getMaterializedRows().getFirst();
                             long count = (long) row.getField(0);
