@@ -10,6 +10,7 @@ import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
 import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
 import io.trino.spi.NodeManager;
+import io.trino.spi.PageSorter;
 import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.CatalogHandle;
@@ -53,6 +54,7 @@ public final class IcedbConnectorFactory
                         binder.bind(Tracer.class).toInstance(context.getTracer());
                         binder.bind(NodeManager.class).toInstance(context.getNodeManager());
                         binder.bind(TypeManager.class).toInstance(context.getTypeManager());
+                        binder.bind(PageSorter.class).toInstance(context.getPageSorter());
                         binder.bind(CatalogHandle.class).toInstance(context.getCatalogHandle());
                         binder.bind(CatalogName.class).toInstance(new CatalogName(catalogName));
                     });

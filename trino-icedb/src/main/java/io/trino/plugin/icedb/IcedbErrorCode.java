@@ -25,6 +25,10 @@ public enum IcedbErrorCode
     ICEDB_NO_SNAPSHOT(8, USER_ERROR),
     ICEDB_INVALID_REGISTRATION(9, EXTERNAL),
     ICEDB_INVALID_TYPE(10, EXTERNAL),
+    // 40..59: the write path (codes 11..39 left to the read path and maintenance)
+    ICEDB_INVALID_PROPERTIES(40, EXTERNAL),
+    ICEDB_WRITER_ERROR(41, EXTERNAL),
+    ICEDB_COMMIT_ERROR(42, EXTERNAL),
     /**/;
 
     private static final int OFFSET = 0x0510_0000;

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
@@ -12,20 +13,29 @@ import io.icedb.engine.types.DuckDbTypes;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ColumnPosition;
+import io.trino.spi.connector.ConnectorInsertTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorOutputMetadata;
+import io.trino.spi.connector.ConnectorOutputTableHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTableLayout;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
+import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
@@ -33,6 +43,8 @@ import io.trino.spi.expression.ConnectorExpression;
 import io.trino.spi.expression.Variable;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.security.TrinoPrincipal;
+import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.type.LongTimestamp;
 import io.trino.spi.type.LongTimestampWithTimeZone;
 import io.trino.spi.type.TimestampType;
@@ -43,6 +55,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -85,13 +98,16 @@ public final class IcedbMetadata
     private final IcedbCatalog catalog;
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
+    private final IcedbWriteOperations writeOperations;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
-    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping)
+    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
+        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
     }
 
     @Override
@@ -169,10 +185,15 @@ public final class IcedbMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        Optional<IcedbTableDefinition> storedDefinition = definition(session, table);
+        IcedbTableDefinition definition = storedDefinition.orElse(IcedbTableDefinition.DEFAULT);
         List<ColumnMetadata> columns = columns(session, table).stream()
                 .map(IcedbColumnHandle::toColumnMetadata)
+                .map(column -> definition.columnComments().containsKey(column.getName())
+                        ? ColumnMetadata.builderFrom(column).setComment(Optional.of(definition.columnComments().get(column.getName()))).build()
+                        : column)
                 .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, ImmutableMap.of(IcedbTableProperties.LOCATION_PROPERTY, table.location()), Optional.empty());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbWriteOperations.tableProperties(table.tableLocation(), storedDefinition), definition.comment());
     }
 
     @Override
@@ -252,6 +273,9 @@ public final class IcedbMetadata
             List<ConnectorExpression> projections,
             Map<String, ColumnHandle> assignments)
     {
+        if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
+            return Optional.empty();
+        }
         // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
         Set<ConnectorExpression> projected = projections.stream()
                 .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())
@@ -318,6 +342,8 @@ public final class IcedbMetadata
         for (FileMarker part : snapshot.aliveFiles()) {
             partitionKeys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(location.prefix(), part.path())).keySet());
         }
+        // keys our partitioning derives from columns (ts_day of day(ts)) are no columns
+        names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of())));
         for (String key : partitionKeys) {
             if (names.add(key.toLowerCase(ENGLISH))) {
                 columns.add(IcedbColumnHandle.partitionKey(key));
@@ -327,6 +353,119 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
         return columns.build();
+    }
+
+    /**
+     * The partition fields our properties record for the table, each with its column's type; empty when the table
+     * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
+     */
+    public List<Map.Entry<IcedbPartitionField, Type>> partitionFields(ConnectorSession session, IcedbTableHandle table)
+    {
+        List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
+        if (partitioning.isEmpty()) {
+            return ImmutableList.of();
+        }
+        Map<String, Type> types = new LinkedHashMap<>();
+        for (IcedbColumnHandle column : columns(session, table)) {
+            if (column.kind() == IcedbColumnHandle.Kind.REGULAR) {
+                types.putIfAbsent(column.name(), column.type());
+            }
+        }
+        try {
+            return IcedbPartitionSpec.parse(partitioning, types).fields().stream()
+                    .map(field -> Map.entry(field, types.get(field.column())))
+                    .collect(toImmutableList());
+        }
+        catch (TrinoException _) {
+            return ImmutableList.of();
+        }
+    }
+
+    private Optional<IcedbTableDefinition> definition(ConnectorSession session, IcedbTableHandle table)
+    {
+        return definitions.computeIfAbsent(table.location(), _ -> writeOperations.findDefinition(session.getIdentity(), table.tableLocation()));
+    }
+
+    // the write path: IcedbWriteOperations
+
+    @Override
+    public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
+    {
+        writeOperations.createSchema(session, schemaName, properties);
+    }
+
+    @Override
+    public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
+    {
+        writeOperations.dropSchema(session, schemaName, cascade);
+    }
+
+    @Override
+    public Optional<Type> getSupportedType(ConnectorSession session, Map<String, Object> tableProperties, Type type)
+    {
+        return writeOperations.getSupportedType(type);
+    }
+
+    @Override
+    public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
+    {
+        writeOperations.createTable(session, tableMetadata, saveMode);
+    }
+
+    @Override
+    public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
+    {
+        return writeOperations.beginCreateTable(session, tableMetadata, retryMode, replace);
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishCreateTable(ConnectorSession session, ConnectorOutputTableHandle tableHandle, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        writeOperations.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments);
+        return Optional.empty();
+    }
+
+    @Override
+    public ConnectorInsertTableHandle beginInsert(ConnectorSession session, ConnectorTableHandle tableHandle, List<ColumnHandle> columns, RetryMode retryMode)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
+        return writeOperations.beginInsert(session, table, insertColumns, snapshot(session, table).schema(), retryMode);
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        writeOperations.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments);
+        return Optional.empty();
+    }
+
+    @Override
+    public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
+    {
+        if (!(position instanceof ColumnPosition.Last)) {
+            // IceDB appends new columns at the end
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
+        }
+        writeOperations.addColumn(session, (IcedbTableHandle) tableHandle, column);
+    }
+
+    @Override
+    public void setTableComment(ConnectorSession session, ConnectorTableHandle tableHandle, Optional<String> comment)
+    {
+        writeOperations.setTableComment(session, (IcedbTableHandle) tableHandle, comment);
+    }
+
+    @Override
+    public void setColumnComment(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, Optional<String> comment)
+    {
+        writeOperations.setColumnComment(session, (IcedbTableHandle) tableHandle, ((IcedbColumnHandle) column).name(), comment);
+    }
+
+    @Override
+    public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        writeOperations.dropTable(session, (IcedbTableHandle) tableHandle);
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)

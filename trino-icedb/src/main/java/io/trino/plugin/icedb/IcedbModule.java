@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSinkProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSourceProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ForClassLoaderSafe;
@@ -13,12 +14,14 @@ import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
+import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.procedure.Procedure;
 
 import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.configuration.ConfigBinder.configBinder;
+import static io.airlift.json.JsonCodecBinder.jsonCodecBinder;
 import static java.util.Objects.requireNonNull;
 
 public final class IcedbModule
@@ -44,6 +47,13 @@ public final class IcedbModule
         binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
+
+        configBinder(binder).bindConfig(IcedbWriterConfig.class);
+        binder.bind(IcedbLogCommitter.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbWriteOperations.class).in(Scopes.SINGLETON);
+        jsonCodecBinder(binder).bindJsonCodec(IcedbWrittenPart.class);
+        binder.bind(ConnectorPageSinkProvider.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbPageSinkProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ConnectorPageSinkProvider.class).to(ClassLoaderSafeConnectorPageSinkProvider.class).in(Scopes.SINGLETON);
 
         binder.bind(ConnectorSplitManager.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbSplitManager.class).in(Scopes.SINGLETON);
         binder.bind(ConnectorSplitManager.class).to(ClassLoaderSafeConnectorSplitManager.class).in(Scopes.SINGLETON);

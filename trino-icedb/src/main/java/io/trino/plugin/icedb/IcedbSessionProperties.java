@@ -10,11 +10,13 @@ import io.trino.spi.session.PropertyMetadata;
 import java.util.List;
 
 import static io.trino.plugin.base.session.PropertyMetadataUtil.dataSizeProperty;
+import static io.trino.spi.session.PropertyMetadata.booleanProperty;
 
 public final class IcedbSessionProperties
         implements SessionPropertiesProvider
 {
     public static final String MAX_SPLIT_SIZE = "max_split_size";
+    public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -26,6 +28,11 @@ public final class IcedbSessionProperties
                         MAX_SPLIT_SIZE,
                         "Parts larger than this are read by several splits, each taking the row groups that start in its byte range",
                         config.getMaxSplitSize(),
+                        false),
+                booleanProperty(
+                        PROJECTION_PUSHDOWN_ENABLED,
+                        "Read only the row fields a query dereferences (like the Iceberg connector's property of the same name)",
+                        true,
                         false));
     }
 
@@ -33,6 +40,11 @@ public final class IcedbSessionProperties
     public List<PropertyMetadata<?>> getSessionProperties()
     {
         return sessionProperties;
+    }
+
+    public static boolean isProjectionPushdownEnabled(ConnectorSession session)
+    {
+        return session.getProperty(PROJECTION_PUSHDOWN_ENABLED, Boolean.class);
     }
 
     public static DataSize getMaxSplitSize(ConnectorSession session)

@@ -1,9 +1,12 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.spec.FileMarker;
+import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorSplitManager;
@@ -13,8 +16,15 @@ import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.connector.FixedSplitSource;
+import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.Type;
 
+import java.util.List;
+import java.util.Map;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -48,6 +58,12 @@ public final class IcedbSplitManager
         IcedbTableLocation location = table.tableLocation();
         long maxSplitSize = IcedbSessionProperties.getMaxSplitSize(session).toBytes();
         TupleDomain<IcedbColumnHandle> dynamicPartLevel = partLevelOnly(dynamicFilter.getCurrentPredicate());
+        // parts of our partitioning: keys derived from columns (day(ts), bucket(id, 4), ...) prune by predicates on those columns
+        List<Map.Entry<IcedbPartitionField, Type>> partitionFields = transactionManager.get(transaction).partitionFields(session, table);
+        List<IcedbPartitionField> fields = partitionFields.stream().map(Map.Entry::getKey).collect(toImmutableList());
+        List<Type> fieldTypes = partitionFields.stream().map(Map.Entry::getValue).collect(toImmutableList());
+        Map<String, Domain> columnDomains = table.unenforcedPredicate().getDomains().orElse(ImmutableMap.of()).entrySet().stream()
+                .collect(toImmutableMap(entry -> entry.getKey().name(), Map.Entry::getValue, (first, _) -> first));
         ImmutableList.Builder<ConnectorSplit> splits = ImmutableList.builder();
         for (FileMarker part : snapshot.aliveFiles()) {
             String path = location.root() + part.path();
@@ -55,7 +71,8 @@ public final class IcedbSplitManager
             IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);
             if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate())
                     || !IcedbPartLevelValues.matches(whole, dynamicPartLevel)
-                    || !IcedbPartLevelValues.matches(whole, constraint)) {
+                    || !IcedbPartLevelValues.matches(whole, constraint)
+                    || (!fields.isEmpty() && !IcedbPartitionPruning.mayContain(fields, fieldTypes, IcedbPartitions.hiveKeys(partition), columnDomains))) {
                 continue;
             }
             if (part.bytes() <= maxSplitSize) {

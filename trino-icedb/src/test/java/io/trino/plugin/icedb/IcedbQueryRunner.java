@@ -1,15 +1,20 @@
 package io.trino.plugin.icedb;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.log.Logger;
 import io.trino.plugin.tpch.TpchPlugin;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.QueryRunner;
+import io.trino.tpch.TpchTable;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import static io.trino.plugin.tpch.TpchMetadata.TINY_SCHEMA_NAME;
+import static io.trino.testing.QueryAssertions.copyTpchTables;
 import static io.trino.testing.TestingSession.testSessionBuilder;
 import static java.util.Objects.requireNonNull;
 
@@ -19,6 +24,7 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbQueryRunner
 {
     public static final String ICEDB_CATALOG = "icedb";
+    public static final String TPCH_SCHEMA = "tpch";
 
     private IcedbQueryRunner() {}
 
@@ -31,6 +37,7 @@ public final class IcedbQueryRunner
             extends DistributedQueryRunner.Builder<Builder>
     {
         private final Map<String, String> icedbProperties = new HashMap<>();
+        private List<TpchTable<?>> initialTables = ImmutableList.of();
 
         private Builder()
         {
@@ -51,6 +58,15 @@ public final class IcedbQueryRunner
         {
             icedbProperties.putAll(properties);
             return self();
+        }
+
+        /**
+         * TPCH tiny tables copied into schema {@code tpch} of the icedb catalog (which becomes the session's schema).
+         */
+        public Builder setInitialTables(Iterable<TpchTable<?>> initialTables)
+        {
+            this.initialTables = ImmutableList.copyOf(initialTables);
+            return amendSession(session -> session.setSchema(TPCH_SCHEMA));
         }
 
         /**
@@ -82,6 +98,10 @@ public final class IcedbQueryRunner
                 queryRunner.createCatalog("tpch", "tpch");
                 queryRunner.installPlugin(new IcedbPlugin());
                 queryRunner.createCatalog(ICEDB_CATALOG, "icedb", ImmutableMap.copyOf(icedbProperties));
+                if (!initialTables.isEmpty()) {
+                    queryRunner.execute("CREATE SCHEMA IF NOT EXISTS " + ICEDB_CATALOG + "." + TPCH_SCHEMA);
+                    copyTpchTables(queryRunner, "tpch", TINY_SCHEMA_NAME, queryRunner.getDefaultSession(), initialTables);
+                }
                 return queryRunner;
             }
             catch (Throwable e) {

@@ -43,6 +43,10 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbCatalog
 {
     public static final String REGISTRATION_FILE = "registration.json";
+    /**
+     * The longest schema or table name: both are key prefixes of every object of a table (S3 keys have at most 1,024 bytes).
+     */
+    public static final int MAX_NAME_LENGTH = 128;
 
     private static final ObjectMapper OBJECT_MAPPER = new ObjectMapper();
 
@@ -215,6 +219,7 @@ public final class IcedbCatalog
     private static boolean isValidName(String name)
     {
         return !name.isEmpty()
+                && name.length() <= MAX_NAME_LENGTH
                 && !name.startsWith("_")
                 && !name.startsWith(".")
                 && !name.contains("/")

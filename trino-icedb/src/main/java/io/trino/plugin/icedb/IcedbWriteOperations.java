@@ -1,0 +1,522 @@
+package io.trino.plugin.icedb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.inject.Inject;
+import io.airlift.json.JsonCodec;
+import io.airlift.slice.Slice;
+import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.Schema;
+import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.types.DuckDbTypes;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
+import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
+import io.trino.plugin.icedb.layout.IcedbSortField;
+import io.trino.plugin.icedb.writer.IcedbParquetWriter;
+import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
+import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.SaveMode;
+import io.trino.spi.connector.SchemaNotFoundException;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.security.ConnectorIdentity;
+import io.trino.spi.type.Type;
+import io.trino.spi.type.TypeManager;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_REGISTRATION;
+import static io.trino.plugin.icedb.IcedbTableProperties.COMPRESSION_CODEC_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.LOCATION_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.PARTITIONING_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.SORTED_BY_PROPERTY;
+import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
+import static io.trino.spi.StandardErrorCode.COLUMN_ALREADY_EXISTS;
+import static io.trino.spi.StandardErrorCode.INVALID_SCHEMA_PROPERTY;
+import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
+import static java.lang.String.format;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Locale.ENGLISH;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The write side of the metadata: schemas, table creation and removal, table properties and comments, and the
+ * commits of INSERT, CREATE TABLE AS and ADD COLUMN. {@link IcedbMetadata} delegates to it.
+ * <p>
+ * A schema is a directory of the warehouse marked by the object {@code <schema>/_icedb/schema.json} (S3 has no empty
+ * directories). A table created without {@code location} lives in {@code <schema>/<table>/}; one created with a
+ * {@code location} elsewhere is registered like {@code register_table} does, with {@code "created_by_trino": true}
+ * in its registration, so DROP TABLE deletes its objects (a table registered with {@code register_table} is only
+ * unregistered).
+ */
+public final class IcedbWriteOperations
+{
+    public static final String SCHEMA_MARKER_FILE = "schema.json";
+    private static final String CREATED_BY_TRINO = "created_by_trino";
+    /**
+     * Schema and table names: they are key prefixes of every object of the table, and S3 keys have at most 1,024 bytes.
+     */
+    public static final int MAX_NAME_LENGTH = IcedbCatalog.MAX_NAME_LENGTH;
+    public static final int MAX_COLUMN_NAME_LENGTH = 255;
+    private static final ObjectMapper OBJECT_MAPPER = new ObjectMapper();
+
+    private final IcedbCatalog catalog;
+    private final IcedbFileIoFactory fileIoFactory;
+    private final TrinoFileSystemFactory fileSystemFactory;
+    private final IcedbLogCommitter committer;
+    private final JsonCodec<IcedbWrittenPart> partCodec;
+    private final TrinoToDuckDbTypes trinoToDuckDbTypes;
+
+    @Inject
+    public IcedbWriteOperations(
+            IcedbCatalog catalog,
+            IcedbFileIoFactory fileIoFactory,
+            TrinoFileSystemFactory fileSystemFactory,
+            IcedbLogCommitter committer,
+            JsonCodec<IcedbWrittenPart> partCodec,
+            TypeManager typeManager)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.committer = requireNonNull(committer, "committer is null");
+        this.partCodec = requireNonNull(partCodec, "partCodec is null");
+        this.trinoToDuckDbTypes = new TrinoToDuckDbTypes(typeManager.getTypeOperators());
+    }
+
+    // schemas
+
+    public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties)
+    {
+        if (!properties.isEmpty()) {
+            throw new TrinoException(INVALID_SCHEMA_PROPERTY, "Schema properties are not supported: " + properties.keySet());
+        }
+        checkName(schemaName, "schema");
+        if (catalog.schemaExists(session.getIdentity(), schemaName)) {
+            throw new TrinoException(ALREADY_EXISTS, format("Schema '%s' already exists", schemaName));
+        }
+        IcedbTableLocation schema = catalog.warehouse().child(schemaName);
+        try {
+            fileIoFactory.create(session.getIdentity(), schema).overwrite(schemaMarkerKey(schema), "{}".getBytes(UTF_8));
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to create schema '%s' at %s", schemaName, schema), e);
+        }
+    }
+
+    public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
+    {
+        if (!catalog.schemaExists(session.getIdentity(), schemaName)) {
+            throw new SchemaNotFoundException(schemaName);
+        }
+        if (cascade) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support dropping schemas with CASCADE option");
+        }
+        if (!catalog.listTables(session.getIdentity(), Optional.of(schemaName)).isEmpty()) {
+            throw new TrinoException(SCHEMA_NOT_EMPTY, format("Cannot drop non-empty schema '%s'", schemaName));
+        }
+        IcedbTableLocation schema = catalog.warehouse().child(schemaName);
+        try {
+            fileSystemFactory.create(session.getIdentity()).deleteDirectory(schema.directory());
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to drop schema '%s' at %s", schemaName, schema), e);
+        }
+    }
+
+    private static String schemaMarkerKey(IcedbTableLocation schema)
+    {
+        return TablePaths.icedbPrefix(schema.prefix()) + SCHEMA_MARKER_FILE;
+    }
+
+    // tables
+
+    /**
+     * The Trino type a column of {@code type} is stored as; refuses a type IceDB cannot store faithfully.
+     */
+    public Optional<Type> getSupportedType(Type type)
+    {
+        Type storageType;
+        try {
+            storageType = trinoToDuckDbTypes.toStorageType("column", type);
+        }
+        catch (TrinoException _) {
+            // refused with the column's name when the table is created
+            return Optional.empty();
+        }
+        return storageType.equals(type) ? Optional.empty() : Optional.of(storageType);
+    }
+
+    public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
+    {
+        if (saveMode == SaveMode.REPLACE) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
+        }
+        SchemaTableName tableName = tableMetadata.getTable();
+        if (catalog.findTable(session.getIdentity(), tableName).isPresent()) {
+            if (saveMode == SaveMode.IGNORE) {
+                return;
+            }
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", tableName));
+        }
+        NewTable table = prepareNewTable(session, tableMetadata);
+        table.definition().write(fileIoFactory.create(session.getIdentity(), table.location()), table.location());
+        committer.commit(session.getIdentity(), tableName, table.location(), table.schema(), ImmutableList.of(), session.getQueryId());
+        if (table.registerLocation()) {
+            register(session.getIdentity(), tableName, table.location());
+        }
+    }
+
+    public IcedbWritableTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, RetryMode retryMode, boolean replace)
+    {
+        checkRetryMode(retryMode);
+        if (replace) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
+        }
+        NewTable table = prepareNewTable(session, tableMetadata);
+        List<IcedbWriteColumn> columns = tableMetadata.getColumns().stream()
+                .filter(column -> !column.isHidden())
+                .map(column -> new IcedbWriteColumn(column.getName(), column.getType(), Optional.of(table.schema().columns().get(column.getName()))))
+                .collect(toImmutableList());
+        SchemaTableName tableName = tableMetadata.getTable();
+        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), true, table.registerLocation());
+    }
+
+    public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
+    {
+        IcedbTableLocation location = table.tableLocation();
+        if (committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).isPresent()) {
+            // another CREATE TABLE committed first: our parts stay orphans, named by no log
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", table.schemaTableName()));
+        }
+        table.definition().write(fileIoFactory.create(session.getIdentity(), location), location);
+        commitParts(session, table, fragments, true);
+        if (table.registerLocation()) {
+            register(session.getIdentity(), table.schemaTableName(), location);
+        }
+    }
+
+    private NewTable prepareNewTable(ConnectorSession session, ConnectorTableMetadata tableMetadata)
+    {
+        SchemaTableName tableName = tableMetadata.getTable();
+        checkName(tableName.getTableName(), "table");
+        if (!catalog.schemaExists(session.getIdentity(), tableName.getSchemaName())) {
+            throw new SchemaNotFoundException(tableName.getSchemaName());
+        }
+        Map<String, Type> columnTypes = new LinkedHashMap<>();
+        Map<String, String> schema = new LinkedHashMap<>();
+        Map<String, String> columnComments = new LinkedHashMap<>();
+        for (ColumnMetadata column : tableMetadata.getColumns()) {
+            if (column.isHidden()) {
+                continue;
+            }
+            if (!column.isNullable()) {
+                throw new TrinoException(NOT_SUPPORTED, format("Column '%s' of table %s is NOT NULL: IceDB columns are always nullable", column.getName(), tableName));
+            }
+            checkColumnName(column.getName());
+            if (columnTypes.put(column.getName(), column.getType()) != null) {
+                throw new TrinoException(ALREADY_EXISTS, format("Column '%s' of table %s is defined twice", column.getName(), tableName));
+            }
+            schema.put(column.getName(), duckDbType(column.getName(), column.getType()));
+            Optional.ofNullable(column.getComment()).ifPresent(comment -> columnComments.put(column.getName(), comment));
+        }
+        if (schema.isEmpty()) {
+            throw new TrinoException(NOT_SUPPORTED, format("Table %s has no columns", tableName));
+        }
+        Map<String, Object> properties = tableMetadata.getProperties();
+        IcedbPartitionSpec spec = IcedbPartitionSpec.parse(IcedbTableProperties.getPartitioning(properties), columnTypes);
+        List<IcedbSortField> sortFields = IcedbSortField.parse(IcedbTableProperties.getSortedBy(properties), columnTypes);
+        List<String> bloomFilterColumns = IcedbTableProperties.getParquetBloomFilterColumns(properties);
+        for (String column : bloomFilterColumns) {
+            Type type = columnTypes.get(column);
+            if (type == null) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, format("Invalid parquet_bloom_filter_columns: '%s' is not a column of the table (columns: %s)", column, columnTypes.keySet()));
+            }
+            if (!IcedbParquetWriter.supportsBloomFilter(type)) {
+                throw new TrinoException(INVALID_TABLE_PROPERTY, format("Invalid parquet_bloom_filter_columns: column '%s' has type %s, which has no Parquet bloom filter", column, type));
+            }
+        }
+        IcedbTableDefinition definition = new IcedbTableDefinition(
+                spec.expressions(),
+                sortFields.stream().map(IcedbSortField::expression).collect(toImmutableList()),
+                IcedbTableProperties.getCompressionCodec(properties),
+                bloomFilterColumns,
+                tableMetadata.getComment(),
+                columnComments);
+
+        IcedbTableLocation defaultLocation = catalog.warehouse().child(tableName.getSchemaName()).child(tableName.getTableName());
+        IcedbTableLocation location = IcedbTableProperties.getLocation(properties)
+                .map(value -> {
+                    try {
+                        return IcedbTableLocation.parse(value);
+                    }
+                    catch (IllegalArgumentException e) {
+                        throw new TrinoException(INVALID_TABLE_PROPERTY, format("Invalid location '%s': %s", value, e.getMessage()), e);
+                    }
+                })
+                .orElse(defaultLocation);
+        boolean registerLocation = !location.equals(defaultLocation);
+        try {
+            IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
+            if (!fileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
+                throw new TrinoException(ALREADY_EXISTS, format("Cannot create table %s: location %s already holds an IceDB table (use register_table to expose it)", tableName, location));
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to check the location %s of table %s", location, tableName), e);
+        }
+        return new NewTable(location, new Schema(schema), definition, registerLocation);
+    }
+
+    private record NewTable(IcedbTableLocation location, Schema schema, IcedbTableDefinition definition, boolean registerLocation) {}
+
+    private String duckDbType(String column, Type type)
+    {
+        return DuckDbTypes.print(TrinoToDuckDbTypes.toDuckDbType(column, type));
+    }
+
+    // inserts
+
+    /**
+     * @param columns the columns the insert writes, in page channel order
+     * @param schema the table's schema in the snapshot the insert planned with
+     */
+    public IcedbWritableTableHandle beginInsert(ConnectorSession session, IcedbTableHandle table, List<IcedbColumnHandle> columns, Schema schema, RetryMode retryMode)
+    {
+        checkRetryMode(retryMode);
+        IcedbTableLocation location = table.tableLocation();
+        ImmutableList.Builder<IcedbWriteColumn> writeColumns = ImmutableList.builder();
+        for (IcedbColumnHandle column : columns) {
+            switch (column.kind()) {
+                case REGULAR -> {
+                    String tableType = schema.columns().get(column.name());
+                    String writtenType = duckDbType(column.name(), column.type());
+                    if (!writtenType.equals(tableType)) {
+                        throw new TrinoException(NOT_SUPPORTED, format(
+                                "Cannot write column '%s' of table %s: its DuckDB type is %s, and this connector writes %s values as %s",
+                                column.name(),
+                                table.schemaTableName(),
+                                tableType,
+                                column.type(),
+                                writtenType));
+                    }
+                    writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.of(tableType)));
+                }
+                case PARTITION_KEY -> writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.empty()));
+                case PATH, PARTITION, FILE_SIZE -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
+            }
+        }
+        IcedbTableDefinition definition = definition(session.getIdentity(), location);
+        return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), writeColumns.build(), definition, false, false);
+    }
+
+    public void finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
+    {
+        commitParts(session, table, fragments, false);
+    }
+
+    private void commitParts(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments, boolean always)
+    {
+        List<IcedbWrittenPart> parts = fragments.stream()
+                .map(fragment -> partCodec.fromJson(fragment.getBytes()))
+                .collect(toImmutableList());
+        if (parts.isEmpty() && !always) {
+            // nothing was written: no log, the table is unchanged
+            return;
+        }
+        Map<String, String> written = new LinkedHashMap<>();
+        for (IcedbWriteColumn column : table.columns()) {
+            column.duckDbType().ifPresent(type -> written.put(column.name(), type));
+        }
+        List<FileMarker> markers = parts.stream()
+                .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
+                .collect(toImmutableList());
+        committer.commit(session.getIdentity(), table.schemaTableName(), table.tableLocation(), new Schema(written), markers, session.getQueryId());
+    }
+
+    // schema evolution, comments, removal
+
+    public void addColumn(ConnectorSession session, IcedbTableHandle table, ColumnMetadata column)
+    {
+        if (!column.isNullable()) {
+            throw new TrinoException(NOT_SUPPORTED, format("Cannot add NOT NULL column '%s' to table %s: IceDB columns are always nullable", column.getName(), table.schemaTableName()));
+        }
+        checkColumnName(column.getName());
+        IcedbTableLocation location = table.tableLocation();
+        Schema current = committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).orElse(Schema.EMPTY);
+        for (String existing : current.columns().keySet()) {
+            if (existing.equalsIgnoreCase(column.getName())) {
+                throw new TrinoException(COLUMN_ALREADY_EXISTS, format("Column '%s' already exists", column.getName()));
+            }
+        }
+        Type storageType = trinoToDuckDbTypes.toStorageType(column.getName(), column.getType());
+        Map<String, String> schema = new LinkedHashMap<>(current.columns());
+        schema.put(column.getName(), duckDbType(column.getName(), storageType));
+        committer.commit(session.getIdentity(), table.schemaTableName(), location, new Schema(schema), ImmutableList.of(), session.getQueryId());
+        Optional.ofNullable(column.getComment()).ifPresent(comment -> setColumnComment(session, table, column.getName(), Optional.of(comment)));
+    }
+
+    public void setTableComment(ConnectorSession session, IcedbTableHandle table, Optional<String> comment)
+    {
+        IcedbTableLocation location = table.tableLocation();
+        IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
+        IcedbTableDefinition.read(fileIo, location).withComment(comment).write(fileIo, location);
+    }
+
+    public void setColumnComment(ConnectorSession session, IcedbTableHandle table, String column, Optional<String> comment)
+    {
+        IcedbTableLocation location = table.tableLocation();
+        IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
+        IcedbTableDefinition.read(fileIo, location).withColumnComment(column, comment).write(fileIo, location);
+    }
+
+    public void dropTable(ConnectorSession session, IcedbTableHandle table)
+    {
+        ConnectorIdentity identity = session.getIdentity();
+        Optional<JsonNode> registration = readRegistration(identity, table.schemaTableName());
+        IcedbTableLocation directory = tableDirectory(table.schemaTableName());
+        try {
+            if (registration.isPresent() && !registration.get().path(CREATED_BY_TRINO).asBoolean(false)) {
+                // registered with register_table: the table's objects are not ours to delete
+                fileIoFactory.create(identity, catalog.warehouse()).delete(registrationKey(table.schemaTableName()));
+                return;
+            }
+            IcedbTableLocation location = table.tableLocation();
+            if (location.prefix().isEmpty()) {
+                throw new TrinoException(NOT_SUPPORTED, format("Table %s is the whole bucket %s: not dropping it", table.schemaTableName(), location));
+            }
+            fileSystemFactory.create(identity).deleteDirectory(location.directory());
+            if (registration.isPresent()) {
+                fileSystemFactory.create(identity).deleteDirectory(directory.directory());
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to drop table %s at %s", table.schemaTableName(), table.location()), e);
+        }
+    }
+
+    /**
+     * The table's properties and comments ({@link IcedbTableDefinition#DEFAULT} when it has none).
+     */
+    public IcedbTableDefinition definition(ConnectorIdentity identity, IcedbTableLocation location)
+    {
+        return findDefinition(identity, location).orElse(IcedbTableDefinition.DEFAULT);
+    }
+
+    /**
+     * The table's properties and comments; empty for a table without a properties file (one Python wrote).
+     */
+    public Optional<IcedbTableDefinition> findDefinition(ConnectorIdentity identity, IcedbTableLocation location)
+    {
+        return IcedbTableDefinition.find(fileIoFactory.create(identity, location), location);
+    }
+
+    /**
+     * The table properties SHOW CREATE TABLE prints.
+     */
+    public static Map<String, Object> tableProperties(IcedbTableLocation location, Optional<IcedbTableDefinition> storedDefinition)
+    {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(LOCATION_PROPERTY, location.location());
+        if (storedDefinition.isEmpty()) {
+            return ImmutableMap.copyOf(properties);
+        }
+        IcedbTableDefinition definition = storedDefinition.get();
+        if (!definition.partitioning().isEmpty()) {
+            properties.put(PARTITIONING_PROPERTY, definition.partitioning());
+        }
+        if (!definition.sortedBy().isEmpty()) {
+            properties.put(SORTED_BY_PROPERTY, definition.sortedBy());
+        }
+        if (!definition.parquetBloomFilterColumns().isEmpty()) {
+            properties.put(PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY, definition.parquetBloomFilterColumns());
+        }
+        properties.put(COMPRESSION_CODEC_PROPERTY, definition.compressionCodec());
+        return ImmutableMap.copyOf(properties);
+    }
+
+    private void register(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location)
+    {
+        ObjectNode registration = OBJECT_MAPPER.createObjectNode()
+                .put("location", location.location())
+                .put(CREATED_BY_TRINO, true);
+        try {
+            fileIoFactory.create(identity, catalog.warehouse()).createExclusive(registrationKey(table), OBJECT_MAPPER.writeValueAsBytes(registration));
+        }
+        catch (FileAlreadyExistsException e) {
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", table), e);
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to register table %s at %s", table, location), e);
+        }
+    }
+
+    private Optional<JsonNode> readRegistration(ConnectorIdentity identity, SchemaTableName table)
+    {
+        try {
+            return Optional.of(OBJECT_MAPPER.readTree(fileIoFactory.create(identity, catalog.warehouse()).read(registrationKey(table))));
+        }
+        catch (NoSuchFileException _) {
+            return Optional.empty();
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_INVALID_REGISTRATION, format("Failed to read the registration of table %s", table), e);
+        }
+    }
+
+    private IcedbTableLocation tableDirectory(SchemaTableName table)
+    {
+        return catalog.warehouse().child(table.getSchemaName()).child(table.getTableName());
+    }
+
+    private String registrationKey(SchemaTableName table)
+    {
+        return TablePaths.icedbPrefix(tableDirectory(table).prefix()) + IcedbCatalog.REGISTRATION_FILE;
+    }
+
+    private static void checkRetryMode(RetryMode retryMode)
+    {
+        if (retryMode != RetryMode.NO_RETRIES) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support query or task retries (retry-policy)");
+        }
+    }
+
+    private static void checkColumnName(String name)
+    {
+        if (name.length() > MAX_COLUMN_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("Column name must be shorter than or equal to %s characters but got %s", MAX_COLUMN_NAME_LENGTH, name.length()));
+        }
+    }
+
+    private static void checkName(String name, String kind)
+    {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("%s name must be shorter than or equal to %s characters but got %s", kind.equals("schema") ? "Schema" : "Table", MAX_NAME_LENGTH, name.length()));
+        }
+        if (name.isEmpty() || name.startsWith("_") || name.startsWith(".") || name.contains("/") || !name.equals(name.toLowerCase(ENGLISH))) {
+            throw new TrinoException(NOT_SUPPORTED, format("Invalid %s name '%s': it must not start with '_' or '.' nor contain '/'", kind, name));
+        }
+    }
+}
