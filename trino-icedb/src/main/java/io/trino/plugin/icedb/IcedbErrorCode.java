@@ -25,7 +25,11 @@ public enum IcedbErrorCode
     ICEDB_NO_SNAPSHOT(8, USER_ERROR),
     ICEDB_INVALID_REGISTRATION(9, EXTERNAL),
     ICEDB_INVALID_TYPE(10, EXTERNAL),
-    // 40..59: the write path (codes 11..39 left to the read path and maintenance)
+    // 20..29: maintenance (merge, cleanup, remove_orphan_files)
+    ICEDB_MAINTENANCE_LEASE_UNAVAILABLE(20, EXTERNAL),
+    ICEDB_MAINTENANCE_LEASE_LOST(21, EXTERNAL),
+    ICEDB_MAINTENANCE_COMMIT_ERROR(22, EXTERNAL),
+    // 40..59: the write path
     ICEDB_INVALID_PROPERTIES(40, EXTERNAL),
     ICEDB_WRITER_ERROR(41, EXTERNAL),
     ICEDB_COMMIT_ERROR(42, EXTERNAL),

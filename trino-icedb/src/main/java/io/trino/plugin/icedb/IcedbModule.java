@@ -12,7 +12,15 @@ import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.maintenance.IcedbCleaner;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
+import io.trino.plugin.icedb.maintenance.IcedbMerger;
+import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.procedure.CleanupProcedure;
+import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
+import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -38,6 +46,7 @@ public final class IcedbModule
     public void configure(Binder binder)
     {
         configBinder(binder).bindConfig(IcedbConfig.class);
+        configBinder(binder).bindConfig(IcedbMaintenanceConfig.class);
         binder.bind(LocalStorageRoot.class).toInstance(localStorageRoot);
 
         binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
@@ -65,6 +74,15 @@ public final class IcedbModule
         procedures.addBinding().toProvider(UnregisterTableProcedure.class).in(Scopes.SINGLETON);
 
         newSetBinder(binder, SessionPropertiesProvider.class).addBinding().to(IcedbSessionProperties.class).in(Scopes.SINGLETON);
+
+        binder.bind(IcedbPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbMaintenance.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbMerger.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbCleaner.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbOrphanFileRemover.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(MergeProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

@@ -30,7 +30,7 @@ public class TestIcedbPlugin
                         "local.location", root.toString(),
                         "bootstrap.quiet", "true"),
                 new TestingConnectorContext());
-        assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table");
+        assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table", "merge", "cleanup", "remove_orphan_files");
         connector.shutdown();
 
         connector = factory.create(

@@ -1,0 +1,94 @@
+package io.trino.plugin.icedb.maintenance;
+
+import com.google.inject.Inject;
+import io.airlift.log.Logger;
+import io.airlift.units.Duration;
+import io.icedb.engine.commit.CleanupPlan;
+import io.icedb.engine.commit.CleanupPlanner;
+import io.icedb.engine.commit.PlannedLog;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.spec.LogFileParser;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorSession;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Tombstone cleanup (spec §5) that keeps time travel inside the retention window: under the maintenance lease, plans with
+ * {@link CleanupPlanner}, creates the folded merged log (stamped just below the window start) through the lease, then
+ * deletes the dead parts, then the folded logs. Snapshots at or after {@code now - retention} read exactly as before;
+ * earlier ones answer "no data at" that time (their logs are gone).
+ */
+public final class IcedbCleaner
+{
+    private static final Logger log = Logger.get(IcedbCleaner.class);
+
+    private final IcedbMaintenance maintenance;
+    private final Duration minRetention;
+
+    @Inject
+    public IcedbCleaner(IcedbMaintenance maintenance, IcedbMaintenanceConfig config)
+    {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.minRetention = config.getCleanupMinRetention();
+    }
+
+    /**
+     * @throws TrinoException {@code INVALID_PROCEDURE_ARGUMENT} when {@code retention} is shorter than {@code icedb.cleanup.min-retention}
+     */
+    public CleanupResult cleanup(ConnectorSession session, MaintainedTable table, Duration retention)
+    {
+        requireNonNull(retention, "retention is null");
+        if (retention.compareTo(minRetention) < 0) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format(
+                    "Retention specified (%s) is shorter than the minimum retention configured in the system (%s, icedb.cleanup.min-retention); cleanup of table %s refused",
+                    retention,
+                    minRetention,
+                    table.name()));
+        }
+        try (LeaseHandle lease = maintenance.acquireLease(session, table, "cleanup")) {
+            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            long now = maintenance.clock().millis();
+            CleanupPlan plan = CleanupPlanner.plan(table.prefix(), logs.asMap(), now, retention.toMillis(), IcedbMaintenance.newLogHost());
+            if (plan.isEmpty()) {
+                log.info("Cleanup of table %s with retention %s: nothing to clean up before %s", table, retention, Instant.ofEpochMilli(plan.windowStartMillis()));
+                return new CleanupResult(plan.windowStartMillis(), Optional.empty(), 0, 0);
+            }
+            PlannedLog folded = plan.logToCreate().orElseThrow();
+            lease.commit(folded.key(), LogFileParser.write(folded.content()));
+            // only now that the folded log exists are the parts and logs unreachable from every snapshot inside the window
+            try {
+                table.fileIo().deleteAll(plan.dataPartsToDelete());
+                table.fileIo().deleteAll(plan.logsToDelete());
+            }
+            catch (IOException e) {
+                throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format(
+                        "Cleanup of table %s created %s but failed to delete its dead parts and folded logs (the next cleanup finishes it): %s",
+                        table,
+                        folded.key(),
+                        e.getMessage()), e);
+            }
+            CleanupResult result = new CleanupResult(plan.windowStartMillis(), Optional.of(folded.key()), plan.dataPartsToDelete().size(), plan.logsToDelete().size());
+            log.info("Cleanup of table %s with retention %s (window from %s): folded %s logs into %s, deleted %s dead parts and %s logs",
+                    table,
+                    retention,
+                    Instant.ofEpochMilli(plan.windowStartMillis()),
+                    plan.logsToDelete().size(),
+                    folded.key(),
+                    plan.dataPartsToDelete().size(),
+                    plan.logsToDelete().size());
+            return result;
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(table, e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.trino.plugin.icedb.maintenance;
+
+import com.google.inject.Inject;
+import io.icedb.engine.exceptions.CommitConflictException;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.LeaseLostException;
+import io.icedb.engine.exceptions.LeaseUnavailableException;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.lease.LeaseOptions;
+import io.icedb.engine.lease.MaintenanceLease;
+import io.icedb.engine.spec.LogFileName;
+import io.trino.plugin.icedb.IcedbExceptions;
+import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
+import io.trino.spi.NodeManager;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.TableNotFoundException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_COMMIT_ERROR;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_LOST;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_UNAVAILABLE;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every maintenance operation shares: finding the table, taking its maintenance lease
+ * ({@code docs/maintenance-lease.md}), naming the logs it writes and translating the engine's errors.
+ */
+public final class IcedbMaintenance
+{
+    /**
+     * The host part of the logs we write is {@code trino-} plus random characters, fresh for every commit, so a failed
+     * commit's key is never reused.
+     */
+    private static final String LOG_HOST_PREFIX = "trino";
+
+    private final IcedbCatalog catalog;
+    private final IcedbFileIoFactory fileIoFactory;
+    private final NodeManager nodeManager;
+    private final Duration leaseDuration;
+    private final Clock clock;
+
+    @Inject
+    public IcedbMaintenance(IcedbCatalog catalog, IcedbFileIoFactory fileIoFactory, NodeManager nodeManager, IcedbMaintenanceConfig config)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
+        this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
+        this.leaseDuration = config.getLeaseDuration().toJavaTime();
+        this.clock = Clock.systemUTC();
+    }
+
+    public Clock clock()
+    {
+        return clock;
+    }
+
+    public Duration leaseDuration()
+    {
+        return leaseDuration;
+    }
+
+    /**
+     * @throws TrinoException {@code INVALID_PROCEDURE_ARGUMENT} for a missing name, {@link TableNotFoundException} for an unknown table
+     */
+    public MaintainedTable table(ConnectorSession session, String schemaName, String tableName)
+    {
+        checkArgumentPresent(schemaName, "schema_name");
+        checkArgumentPresent(tableName, "table_name");
+        SchemaTableName name = new SchemaTableName(schemaName, tableName);
+        IcedbTableLocation location = catalog.findTable(session.getIdentity(), name).orElseThrow(() -> new TableNotFoundException(name));
+        return new MaintainedTable(name, location, fileIoFactory.create(session.getIdentity(), location));
+    }
+
+    /**
+     * Takes the table's maintenance lease, failing fast when another operation holds it.
+     */
+    public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation)
+    {
+        String holder = format("%s/%s/%s", nodeManager.getCurrentNode().getNodeIdentifier(), session.getQueryId(), operation);
+        try {
+            return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder, leaseDuration);
+        }
+        catch (IcedbException e) {
+            throw translate(table, e);
+        }
+    }
+
+    /**
+     * Renews the lease when less than half of its duration is left (between long steps of an operation).
+     */
+    public void renewIfHalfGone(MaintainedTable table, LeaseHandle lease)
+    {
+        Instant renewAt = lease.expiresAt().minus(leaseDuration.dividedBy(2));
+        if (!clock.instant().isBefore(renewAt)) {
+            try {
+                lease.renew();
+            }
+            catch (IcedbException e) {
+                throw translate(table, e);
+            }
+        }
+    }
+
+    public static String newLogHost()
+    {
+        return LogFileName.uniqueHost(LOG_HOST_PREFIX);
+    }
+
+    public static TrinoException translate(MaintainedTable table, IcedbException exception)
+    {
+        String message = format("Table %s (%s): %s", table.name(), table.location(), exception.getMessage());
+        return switch (exception) {
+            case LeaseUnavailableException _ -> new TrinoException(ICEDB_MAINTENANCE_LEASE_UNAVAILABLE, message + " (another maintenance operation is running on the table; retry when it is done)", exception);
+            case LeaseLostException _ -> new TrinoException(ICEDB_MAINTENANCE_LEASE_LOST, message, exception);
+            case CommitConflictException _ -> new TrinoException(ICEDB_MAINTENANCE_COMMIT_ERROR, message, exception);
+            default -> IcedbExceptions.translate(table.name(), table.location(), exception);
+        };
+    }
+
+    public static void checkArgumentPresent(String value, String name)
+    {
+        if (value == null || value.isEmpty()) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, name + " cannot be null or empty");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.trino.plugin.icedb.maintenance;
+
+import io.airlift.configuration.Config;
+import io.airlift.configuration.ConfigDescription;
+import io.airlift.units.Duration;
+import io.airlift.units.MinDuration;
+import jakarta.validation.constraints.NotNull;
+
+import static java.util.concurrent.TimeUnit.DAYS;
+import static java.util.concurrent.TimeUnit.MINUTES;
+
+/**
+ * Limits of the maintenance procedures ({@code merge}, {@code cleanup}, {@code remove_orphan_files}).
+ */
+public final class IcedbMaintenanceConfig
+{
+    private Duration cleanupMinRetention = new Duration(7, DAYS);
+    private Duration removeOrphanFilesMinRetention = new Duration(7, DAYS);
+    private Duration leaseDuration = new Duration(10, MINUTES);
+
+    @NotNull
+    public Duration getCleanupMinRetention()
+    {
+        return cleanupMinRetention;
+    }
+
+    @Config("icedb.cleanup.min-retention")
+    @ConfigDescription("Minimal retention that the cleanup procedure accepts: every snapshot inside the retention stays readable")
+    public IcedbMaintenanceConfig setCleanupMinRetention(Duration cleanupMinRetention)
+    {
+        this.cleanupMinRetention = cleanupMinRetention;
+        return this;
+    }
+
+    @NotNull
+    public Duration getRemoveOrphanFilesMinRetention()
+    {
+        return removeOrphanFilesMinRetention;
+    }
+
+    @Config("icedb.remove-orphan-files.min-retention")
+    @ConfigDescription("Minimal age of an unreferenced object that remove_orphan_files deletes (protects parts of writes still in flight)")
+    public IcedbMaintenanceConfig setRemoveOrphanFilesMinRetention(Duration removeOrphanFilesMinRetention)
+    {
+        this.removeOrphanFilesMinRetention = removeOrphanFilesMinRetention;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1s")
+    public Duration getLeaseDuration()
+    {
+        return leaseDuration;
+    }
+
+    @Config("icedb.maintenance.lease-duration")
+    @ConfigDescription("How long a maintenance operation holds the table's lease before it must renew it (it renews at half); another operation can take over after expiry")
+    public IcedbMaintenanceConfig setLeaseDuration(Duration leaseDuration)
+    {
+        this.leaseDuration = leaseDuration;
+        return this;
+    }
+}

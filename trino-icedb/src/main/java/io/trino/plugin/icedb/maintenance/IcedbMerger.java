@@ -1,0 +1,407 @@
+package io.trino.plugin.icedb.maintenance;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.Inject;
+import io.airlift.log.Logger;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.commit.MergeSelection;
+import io.icedb.engine.commit.MergeSelection.MergeGroup;
+import io.icedb.engine.commit.MergedLogBuilder;
+import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
+import io.icedb.engine.commit.Partitions;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.LeaseLostException;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.Schema;
+import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.types.DuckDbType;
+import io.icedb.engine.types.DuckDbTypes;
+import io.trino.filesystem.Location;
+import io.trino.filesystem.TrinoFileSystem;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.IcedbColumnHandle;
+import io.trino.plugin.icedb.IcedbPageSourceProvider;
+import io.trino.plugin.icedb.IcedbSplit;
+import io.trino.plugin.icedb.IcedbTableHandle;
+import io.trino.plugin.icedb.IcedbTransactionHandle;
+import io.trino.plugin.icedb.IcedbTypeMapping;
+import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
+import io.trino.plugin.icedb.writer.IcedbParquetWriter;
+import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
+import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
+import io.trino.spi.NodeManager;
+import io.trino.spi.Page;
+import io.trino.spi.PageBuilder;
+import io.trino.spi.PageSorter;
+import io.trino.spi.TrinoException;
+import io.trino.spi.block.Block;
+import io.trino.spi.connector.ConnectorPageSource;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.DynamicFilter;
+import io.trino.spi.connector.SortOrder;
+import io.trino.spi.connector.SourcePage;
+import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.Type;
+import io.trino.spi.type.TypeManager;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Merges small parts (spec §5, "Merge"): under the table's maintenance lease, picks the parts of every partition with
+ * {@link MergeSelection}, writes one part per group with every column of the log schema (NULL where a part lacks a
+ * column; physical columns the schema does not list, like the Hive keys in Python's merged parts, are dropped), sorted by
+ * the table's {@code sorted_by} if it has one ({@link MergeTableProperties}), and commits all groups with one merged log ({@code {ts}_m_{host}.jsonl},
+ * {@link MergedLogBuilder}) through the lease.
+ * <p>
+ * Runs on the coordinator. A failure before the commit deletes the parts it wrote; if the commit's outcome is unknown
+ * (storage error), they stay and are either listed by the merged log or orphans for {@code remove_orphan_files}.
+ */
+public final class IcedbMerger
+{
+    private static final Logger log = Logger.get(IcedbMerger.class);
+
+    private final IcedbMaintenance maintenance;
+    private final IcedbPageSourceProvider pageSourceProvider;
+    private final IcedbTypeMapping typeMapping;
+    private final TrinoToDuckDbTypes trinoToDuckDbTypes;
+    private final TrinoFileSystemFactory fileSystemFactory;
+    private final PageSorter pageSorter;
+    private final String trinoVersion;
+
+    @Inject
+    public IcedbMerger(
+            IcedbMaintenance maintenance,
+            IcedbPageSourceProvider pageSourceProvider,
+            IcedbTypeMapping typeMapping,
+            TrinoFileSystemFactory fileSystemFactory,
+            PageSorter pageSorter,
+            TypeManager typeManager,
+            NodeManager nodeManager)
+    {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
+        this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
+        this.trinoToDuckDbTypes = new TrinoToDuckDbTypes(typeManager.getTypeOperators());
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.pageSorter = requireNonNull(pageSorter, "pageSorter is null");
+        this.trinoVersion = nodeManager.getCurrentNode().getVersion();
+    }
+
+    /**
+     * Merges with the table's sort order and compression codec ({@link MergeTableProperties}).
+     */
+    public MergeResult merge(ConnectorSession session, MaintainedTable table, long maxFileSizeBytes, int maxFileCount)
+    {
+        if (maxFileSizeBytes <= 0) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSizeBytes));
+        }
+        if (maxFileCount < 2) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
+        }
+        try (LeaseHandle lease = maintenance.acquireLease(session, table, "merge")) {
+            return merge(session, table, lease, maxFileSizeBytes, maxFileCount);
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(table, e);
+        }
+    }
+
+    private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount)
+    {
+        // read only now, under the lease, with every log
+        TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+        if (logs.isEmpty()) {
+            log.info("Merge of table %s: the table has no logs, nothing to merge", table);
+            return new MergeResult(ImmutableList.of(), Optional.empty());
+        }
+        Snapshot snapshot = logs.fold();
+        List<MergeGroup> groups = MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount);
+        if (groups.isEmpty()) {
+            log.info("Merge of table %s: no partition has two or more parts below %s bytes / %s files, nothing to merge", table, maxFileSizeBytes, maxFileCount);
+            return new MergeResult(ImmutableList.of(), Optional.empty());
+        }
+        List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
+        MergeTableProperties properties = MergeTableProperties.read(table);
+        List<SortKey> sortKeys = sortKeys(table, columns, properties.sortedBy());
+        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
+
+        TrinoFileSystem fileSystem = fileSystemFactory.create(session);
+        List<Location> written = new ArrayList<>();
+        List<FileMarker> newParts = new ArrayList<>();
+        List<MergedPartition> merged = new ArrayList<>();
+        Set<String> replaced = new HashSet<>();
+        boolean committing = false;
+        try {
+            for (MergeGroup group : groups) {
+                String key = TablePaths.dataPrefix(table.prefix()) + (group.partition().isEmpty() ? "" : group.partition() + "/") + UUID.randomUUID() + ".parquet";
+                Location location = table.location().keyLocation(key);
+                written.add(location);
+                long rows = writePart(session, table, fileSystem, location, group, columns, sortKeys, writerOptions);
+                long bytes = fileSystem.newInputFile(location).length();
+                newParts.add(FileMarker.alive(key, bytes, maintenance.clock().millis()));
+                group.parts().forEach(part -> replaced.add(part.path()));
+                merged.add(new MergedPartition(group.partition(), group.parts().size(), group.totalBytes(), key, bytes, rows));
+                maintenance.renewIfHalfGone(table, lease);
+            }
+
+            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
+            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), replaced, newParts, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            byte[] content = LogFileParser.write(mergedLog.log().content());
+            committing = true;
+            lease.commit(mergedLog.log().key(), content);
+
+            MergeResult result = new MergeResult(merged, Optional.of(mergedLog.log().key()));
+            log.info("Merged %s parts (%s bytes) of table %s into %s parts (%s bytes) in partitions %s; merged log %s supersedes %s logs",
+                    result.partsMerged(),
+                    result.bytesBefore(),
+                    table,
+                    merged.size(),
+                    result.bytesAfter(),
+                    merged.stream().map(MergedPartition::partition).toList(),
+                    mergedLog.log().key(),
+                    mergedLog.sourceLogs().size());
+            return result;
+        }
+        catch (IOException e) {
+            deleteQuietly(fileSystem, written, e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Merge of table %s failed: %s", table, e.getMessage()), e);
+        }
+        catch (LeaseLostException e) {
+            // the merged log does not exist and never will: the new parts are garbage
+            deleteQuietly(fileSystem, written, e);
+            throw IcedbMaintenance.translate(table, e);
+        }
+        catch (RuntimeException e) {
+            if (!committing) {
+                deleteQuietly(fileSystem, written, e);
+            }
+            if (e instanceof IcedbException icedbException) {
+                throw IcedbMaintenance.translate(table, icedbException);
+            }
+            if (e instanceof IllegalArgumentException) {
+                throw new TrinoException(GENERIC_INTERNAL_ERROR, format("Merge of table %s failed: %s", table, e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    private long writePart(
+            ConnectorSession session,
+            MaintainedTable table,
+            TrinoFileSystem fileSystem,
+            Location location,
+            MergeGroup group,
+            List<MergeColumn> columns,
+            List<SortKey> sortKeys,
+            IcedbParquetWriterOptions writerOptions)
+            throws IOException
+    {
+        List<Type> storageTypes = columns.stream().map(MergeColumn::storageType).collect(toImmutableList());
+        IcedbParquetWriter writer = new IcedbParquetWriter(
+                fileSystem.newOutputFile(location),
+                () -> fileSystem.deleteFile(location),
+                columns.stream().map(MergeColumn::name).collect(toImmutableList()),
+                storageTypes,
+                writerOptions,
+                trinoVersion);
+        try {
+            if (sortKeys.isEmpty()) {
+                for (FileMarker part : group.parts()) {
+                    readPart(session, table, part, columns, page -> append(writer, page));
+                }
+            }
+            else {
+                List<Page> pages = new ArrayList<>();
+                for (FileMarker part : group.parts()) {
+                    readPart(session, table, part, columns, pages::add);
+                }
+                writeSorted(writer, storageTypes, pages, sortKeys);
+            }
+            return writer.commit().rowCount();
+        }
+        catch (IOException | RuntimeException e) {
+            try {
+                writer.rollback();
+            }
+            catch (IOException | RuntimeException rollbackFailure) {
+                if (rollbackFailure != e) {
+                    e.addSuppressed(rollbackFailure);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void readPart(ConnectorSession session, MaintainedTable table, FileMarker part, List<MergeColumn> columns, Consumer<Page> consumer)
+    {
+        IcedbSplit split = new IcedbSplit(table.location().root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), Partitions.partitionOf(table.prefix(), part.path()));
+        IcedbTableHandle tableHandle = new IcedbTableHandle(
+                table.name().getSchemaName(),
+                table.name().getTableName(),
+                table.location().location(),
+                Long.MAX_VALUE,
+                TupleDomain.all(),
+                TupleDomain.all());
+        List<IcedbColumnHandle> handles = columns.stream()
+                .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
+                .collect(toImmutableList());
+        try (ConnectorPageSource source = pageSourceProvider.createPageSource(
+                IcedbTransactionHandle.create(),
+                session,
+                split,
+                tableHandle,
+                ImmutableList.copyOf(handles),
+                DynamicFilter.EMPTY)) {
+            while (!source.isFinished()) {
+                SourcePage page = source.getNextSourcePage();
+                if (page != null && page.getPositionCount() > 0) {
+                    consumer.accept(page.getPage());
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to close part %s of table %s", part.path(), table), e);
+        }
+    }
+
+    private static void append(IcedbParquetWriter writer, Page page)
+    {
+        try {
+            writer.appendRows(page);
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, "Failed to write merged part: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeSorted(IcedbParquetWriter writer, List<Type> types, List<Page> pages, List<SortKey> sortKeys)
+    {
+        int positions = pages.stream().mapToInt(Page::getPositionCount).sum();
+        long[] addresses = pageSorter.sort(
+                types,
+                pages,
+                sortKeys.stream().map(SortKey::channel).collect(toImmutableList()),
+                sortKeys.stream().map(SortKey::order).collect(toImmutableList()),
+                positions);
+        PageBuilder pageBuilder = new PageBuilder(types);
+        for (long address : addresses) {
+            // a synthetic address: page index in the high half, position in the low half
+            Page page = pages.get((int) (address >>> 32));
+            int position = (int) address;
+            pageBuilder.declarePosition();
+            for (int channel = 0; channel < types.size(); channel++) {
+                Block block = page.getBlock(channel);
+                types.get(channel).appendTo(block, position, pageBuilder.getBlockBuilder(channel));
+            }
+            if (pageBuilder.isFull()) {
+                append(writer, pageBuilder.build());
+                pageBuilder.reset();
+            }
+        }
+        if (!pageBuilder.isEmpty()) {
+            append(writer, pageBuilder.build());
+        }
+    }
+
+    /**
+     * The log schema's columns with the Trino type they read as and the type they are written as; refuses a table whose
+     * columns would not keep their DuckDB type through a rewrite (the merged log's schema must not change).
+     */
+    private List<MergeColumn> mergeColumns(MaintainedTable table, Schema schema)
+    {
+        ImmutableList.Builder<MergeColumn> columns = ImmutableList.builder();
+        for (Map.Entry<String, String> column : schema.columns().entrySet()) {
+            DuckDbType duckDbType = DuckDbTypes.parse(column.getValue());
+            Type type = typeMapping.toTrinoType(duckDbType).orElseThrow(() -> cannotMerge(table, column.getKey(), column.getValue(), "Trino cannot represent it"));
+            Type storageType;
+            String written;
+            try {
+                storageType = trinoToDuckDbTypes.toStorageType(column.getKey(), type);
+                written = DuckDbTypes.print(TrinoToDuckDbTypes.toDuckDbType(column.getKey(), storageType));
+            }
+            catch (TrinoException e) {
+                throw cannotMerge(table, column.getKey(), column.getValue(), e.getMessage());
+            }
+            if (!written.equals(DuckDbTypes.print(duckDbType))) {
+                throw cannotMerge(table, column.getKey(), column.getValue(), "Trino would rewrite it as " + written);
+            }
+            columns.add(new MergeColumn(column.getKey(), type, storageType));
+        }
+        return columns.build();
+    }
+
+    private static List<SortKey> sortKeys(MaintainedTable table, List<MergeColumn> columns, List<MergeSortField> sortedBy)
+    {
+        ImmutableList.Builder<SortKey> keys = ImmutableList.builder();
+        for (MergeSortField field : sortedBy) {
+            int channel = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).name().equalsIgnoreCase(field.column())) {
+                    channel = i;
+                    break;
+                }
+            }
+            if (channel < 0) {
+                throw new TrinoException(NOT_SUPPORTED, format("Cannot merge table %s: sort column '%s' is not a column of the table's log schema", table, field.column()));
+            }
+            if (!columns.get(channel).storageType().isOrderable()) {
+                throw new TrinoException(NOT_SUPPORTED, format("Cannot merge table %s: sort column '%s' of type %s is not orderable", table, field.column(), columns.get(channel).storageType()));
+            }
+            keys.add(new SortKey(channel, field.order()));
+        }
+        return keys.build();
+    }
+
+    private static TrinoException cannotMerge(MaintainedTable table, String column, String duckDbType, String reason)
+    {
+        return new TrinoException(NOT_SUPPORTED, format("Cannot merge table %s: column '%s' of DuckDB type %s cannot be rewritten faithfully (%s)", table, column, duckDbType, reason));
+    }
+
+    private static void deleteQuietly(TrinoFileSystem fileSystem, List<Location> locations, Exception failure)
+    {
+        for (Location location : locations) {
+            try {
+                fileSystem.deleteFile(location);
+            }
+            catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private record MergeColumn(String name, Type type, Type storageType)
+    {
+        MergeColumn
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(storageType, "storageType is null");
+        }
+    }
+
+    private record SortKey(int channel, SortOrder order)
+    {
+        SortKey
+        {
+            requireNonNull(order, "order is null");
+        }
+    }
+}

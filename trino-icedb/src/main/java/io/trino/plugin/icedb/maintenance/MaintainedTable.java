@@ -1,0 +1,31 @@
+package io.trino.plugin.icedb.maintenance;
+
+import io.icedb.engine.io.IcedbFileIo;
+import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.spi.connector.SchemaTableName;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table a maintenance operation works on: its name, where it lives and the storage addressed relative to its root.
+ */
+public record MaintainedTable(SchemaTableName name, IcedbTableLocation location, IcedbFileIo fileIo)
+{
+    public MaintainedTable
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(location, "location is null");
+        requireNonNull(fileIo, "fileIo is null");
+    }
+
+    public String prefix()
+    {
+        return location.prefix();
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + " (" + location + ")";
+    }
+}

@@ -1,0 +1,49 @@
+package io.trino.plugin.icedb.maintenance;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a merge did.
+ *
+ * @param partitions the merged partitions, each with its parts and bytes before and after
+ * @param mergedLog the key of the merged log ({@code _m_}) that committed the merge; empty when nothing needed merging
+ */
+public record MergeResult(List<MergedPartition> partitions, Optional<String> mergedLog)
+{
+    public MergeResult
+    {
+        partitions = List.copyOf(partitions);
+        requireNonNull(mergedLog, "mergedLog is null");
+    }
+
+    /**
+     * @param partition the partition path ({@code u=a/d=2023-06-07}; empty for an unpartitioned table)
+     * @param newPart the key of the merged part
+     */
+    public record MergedPartition(String partition, int partsMerged, long bytesBefore, String newPart, long bytesAfter, long rows)
+    {
+        public MergedPartition
+        {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(newPart, "newPart is null");
+        }
+    }
+
+    public int partsMerged()
+    {
+        return partitions.stream().mapToInt(MergedPartition::partsMerged).sum();
+    }
+
+    public long bytesBefore()
+    {
+        return partitions.stream().mapToLong(MergedPartition::bytesBefore).sum();
+    }
+
+    public long bytesAfter()
+    {
+        return partitions.stream().mapToLong(MergedPartition::bytesAfter).sum();
+    }
+}

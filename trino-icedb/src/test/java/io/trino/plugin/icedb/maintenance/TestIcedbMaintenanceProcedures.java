@@ -1,0 +1,854 @@
+package io.trino.plugin.icedb.maintenance;
+
+import com.google.common.collect.ImmutableList;
+import io.icedb.engine.commit.InsertLogBuilder;
+import io.icedb.engine.commit.Partitions;
+import io.icedb.engine.commit.PlannedLog;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.lease.MaintenanceLease;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.LogFileName;
+import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.Schema;
+import io.icedb.engine.spec.TablePaths;
+import io.trino.plugin.icedb.IcedbFixtures;
+import io.trino.plugin.icedb.IcedbQueryRunner;
+import io.trino.plugin.icedb.TestingIcedbS3Server;
+import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.MaterializedRow;
+import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.io.MoreFiles.deleteRecursively;
+import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The maintenance procedures on a two-node cluster over an S3 server in the JVM: merge, cleanup and orphan removal on
+ * histories built part by part (DuckDB parts, engine-planned logs with chosen timestamps) and on copies of the tables
+ * Python IceDB wrote.
+ */
+public class TestIcedbMaintenanceProcedures
+        extends AbstractTestQueryFramework
+{
+    private static final String BUCKET = "maintenance";
+    private static final String SCHEMA = "test";
+    private static final long HOUR = 3_600_000L;
+    private static final long DAY = 24 * HOUR;
+    private static final DateTimeFormatter TIMESTAMP_LITERAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private TestingIcedbS3Server server;
+    private Path workDirectory;
+
+    @Override
+    protected QueryRunner createQueryRunner()
+            throws Exception
+    {
+        server = closeAfterClass(new TestingIcedbS3Server());
+        server.createBucket(BUCKET);
+        workDirectory = Files.createTempDirectory("icedb-maintenance");
+        closeAfterClass(() -> deleteRecursively(workDirectory, ALLOW_INSECURE));
+        return IcedbQueryRunner.builder()
+                .setS3Warehouse(server, "s3://" + BUCKET)
+                .addIcedbProperty("icedb.cleanup.min-retention", "1h")
+                .addIcedbProperty("icedb.remove-orphan-files.min-retention", "1s")
+                .build();
+    }
+
+    @Test
+    public void testMerge()
+            throws Exception
+    {
+        String table = "merge_basic";
+        long start = System.currentTimeMillis() - 10 * DAY;
+        createHistory(table, start, 4);
+        long versionBefore = start + 3 * HOUR;
+        MaterializedResult before = checksum(table, "");
+        assertThat(partCount(table, "")).isEqualTo(8);
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(partCount(table, "")).isEqualTo(2);
+        assertThat(checksum(table, "FOR VERSION AS OF " + versionBefore)).isEqualTo(before);
+        assertThat(partCount(table, "FOR VERSION AS OF " + versionBefore)).isEqualTo(8);
+
+        String prefix = SCHEMA + "/" + table;
+        List<String> mergedLogs = mergedLogs(prefix);
+        assertThat(mergedLogs).hasSize(1);
+        LogFile mergedLog = assertReencodesIdentically(mergedLogs.getFirst());
+        assertThat(mergedLog.fileMarkers()).hasSize(10);
+        assertThat(mergedLog.fileMarkers().stream().filter(marker -> !marker.isAlive())).hasSize(8);
+        assertThat(mergedLog.logTombstones()).hasSize(4);
+        assertThat(mergedLog.schema().columns().keySet()).containsExactly("id", "cust", "val", "note", "extra");
+
+        List<FileMarker> newParts = mergedLog.fileMarkers().stream().filter(FileMarker::isAlive).toList();
+        for (FileMarker part : newParts) {
+            assertThat(part.path()).matches(prefix + "/_data/cust=[ab]/[0-9a-f-]{36}\\.parquet");
+            Path local = download(part.path());
+            assertThat(Files.size(local)).isEqualTo(part.bytes());
+            assertThat(duckDbColumns(local)).containsExactly("id", "cust", "val", "note", "extra");
+            String aggregates = "count(*), sum(id), count(note), count(extra), sum(extra), sum(val)";
+            assertThat(duckDbRow("SELECT %s FROM read_parquet('%s')".formatted(aggregates, local)))
+                    .isEqualTo(trinoRow("SELECT %s FROM %s WHERE \"$path\" = 's3://%s/%s'".formatted(aggregates, qualified(table), BUCKET, part.path())));
+        }
+
+        // nothing left to merge: no new log
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        assertThat(mergedLogs(prefix)).hasSize(1);
+    }
+
+    @Test
+    public void testMergeSortsByTheTableSortOrder()
+    {
+        String table = "merge_sorted";
+        String prefix = SCHEMA + "/" + table;
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 3);
+        // the write path keeps table properties here
+        server.putObject(BUCKET, prefix + "/_icedb/properties.json", """
+                {"format": 1, "sorted_by": ["note DESC NULLS LAST", "id"], "compression_codec": "SNAPPY"}
+                """.getBytes(UTF_8));
+        MaterializedResult before = checksum(table, "");
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        LogFile mergedLog = assertReencodesIdentically(mergedLogs(prefix).getFirst());
+        List<FileMarker> newParts = mergedLog.fileMarkers().stream().filter(FileMarker::isAlive).toList();
+        assertThat(newParts).hasSize(2);
+        for (FileMarker part : newParts) {
+            Path local = download(part.path());
+            // rows in file order
+            List<String> rows = duckDbRowsInOrder("SELECT note, id FROM read_parquet('%s')".formatted(local));
+            List<String> sorted = duckDbRowsInOrder("SELECT note, id FROM read_parquet('%s') ORDER BY note DESC NULLS LAST, id ASC".formatted(local));
+            assertThat(rows).hasSizeGreaterThan(100).isEqualTo(sorted);
+            assertThat(rows.getLast()).startsWith("[NULL, ");
+            assertThat(duckDbRowsInOrder("SELECT DISTINCT compression FROM parquet_metadata('%s')".formatted(local))).containsExactly("[SNAPPY]");
+        }
+
+        server.putObject(BUCKET, prefix + "/_icedb/properties.json", """
+                {"format": 1, "sorted_by": ["no_such_column"]}
+                """.getBytes(UTF_8));
+        createHistory(table, System.currentTimeMillis() - 9 * DAY, 2);
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table)))
+                .hasMessageContaining("sort column 'no_such_column' is not a column of the table's log schema");
+    }
+
+    @Test
+    public void testMergeThresholds()
+    {
+        String table = "merge_thresholds";
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 4);
+        MaterializedResult before = checksum(table, "");
+
+        assertUpdate("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 2)".formatted(SCHEMA, table));
+        // per partition the two smallest of four parts
+        assertThat(partCount(table, "")).isEqualTo(6);
+        assertThat(checksum(table, "")).isEqualTo(before);
+
+        assertUpdate("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_size => 1)".formatted(SCHEMA, table));
+        // a byte threshold of 1 stops every group at its first part: nothing to merge
+        assertThat(partCount(table, "")).isEqualTo(6);
+
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 1)".formatted(SCHEMA, table)))
+                .hasMessageContaining("max_file_count must be at least 2: 1");
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.merge('%s', 'no_such_table')".formatted(SCHEMA)))
+                .hasMessageContaining("Table 'test.no_such_table' not found");
+    }
+
+    @Test
+    public void testMergeFailsWhileAnotherHolderHasTheLease()
+    {
+        String table = "merge_lease_held";
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 2);
+        MaterializedResult before = checksum(table, "");
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), BUCKET);
+        String prefix = SCHEMA + "/" + table;
+        try (LeaseHandle _ = MaintenanceLease.acquire(fileIo, prefix, "other-cluster/query-1", Duration.ofMinutes(5), Clock.systemUTC())) {
+            assertThatThrownBy(() -> computeActual("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table)))
+                    .hasMessageContaining("other-cluster/query-1")
+                    .hasMessageContaining("another maintenance operation is running on the table");
+            assertThatThrownBy(() -> computeActual("CALL icedb.system.cleanup('%s', '%s', '1d')".formatted(SCHEMA, table)))
+                    .hasMessageContaining("other-cluster/query-1");
+            assertThat(mergedLogs(prefix)).isEmpty();
+            assertThat(partCount(table, "")).isEqualTo(4);
+        }
+        // released: the next merge takes over at once
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        assertThat(partCount(table, "")).isEqualTo(2);
+        assertThat(checksum(table, "")).isEqualTo(before);
+    }
+
+    @Test
+    public void testConcurrentMerges()
+            throws Exception
+    {
+        String table = "merge_concurrent";
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 6);
+        MaterializedResult before = checksum(table, "");
+        String call = "CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                futures.add(executor.submit(() -> getQueryRunner().execute(call)));
+            }
+            int failed = 0;
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                }
+                catch (ExecutionException e) {
+                    failed++;
+                    assertThat(e.getCause()).hasMessageContaining("another maintenance operation is running on the table");
+                }
+            }
+            assertThat(failed).isLessThanOrEqualTo(1);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        // either they overlapped and one failed on the lease, or the later one found nothing to merge: one merge either way
+        assertThat(mergedLogs(SCHEMA + "/" + table)).hasSize(1);
+        assertThat(partCount(table, "")).isEqualTo(2);
+        assertThat(checksum(table, "")).isEqualTo(before);
+    }
+
+    /**
+     * Inserts, merges (two maintainers racing for the lease), cleanups and readers at the same time: every read sees a
+     * committed prefix of the inserts, no row lost or duplicated.
+     */
+    @Test
+    public void testInsertsMergesCleanupsAndReadersTogether()
+            throws Exception
+    {
+        String table = "stress";
+        String prefix = SCHEMA + "/" + table;
+        TestingTableHistory history = history(prefix);
+        long start = System.currentTimeMillis() - 3 * HOUR;
+        List<TestingTableHistory.Part> first = new ArrayList<>();
+        for (int insert = 0; insert < 4; insert++) {
+            List<TestingTableHistory.Part> parts = insertParts(history, insert, start + insert * 60_000);
+            history.commitInsert(start + insert * 60_000, parts);
+            first.add(parts.getFirst());
+        }
+        // an old merge, so that cleanups have dead parts to delete while readers run
+        history.commitMerge(start + HOUR, "cust=a", first.stream().map(TestingTableHistory.Part::marker).toList());
+        long initialRows = (long) computeScalar("SELECT count(*) FROM " + qualified(table));
+
+        int inserts = 12;
+        List<Long> validCounts = new ArrayList<>();
+        validCounts.add(initialRows);
+        for (int k = 0; k < inserts; k++) {
+            validCounts.add(validCounts.getLast() + 10 + k);
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger activeWriters = new AtomicInteger(3);
+        AtomicInteger cleanups = new AtomicInteger();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger merges = new AtomicInteger();
+        AtomicInteger leaseConflicts = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            futures.add(executor.submit(() -> {
+                try {
+                    for (int k = 0; k < inserts; k++) {
+                        String cust = k % 2 == 0 ? "a" : "b";
+                        String query = "SELECT (%s + x)::BIGINT AS id, '%s' AS cust, (x * 0.5)::DOUBLE AS val, 'w' AS note FROM range(0, %s) t(x)".formatted(100_000 + k * 1000, cust, 10 + k);
+                        long time = System.currentTimeMillis();
+                        history.commitInsert(time, List.of(history.writePart("cust=" + cust, query, time)));
+                        Thread.sleep(150);
+                    }
+                }
+                catch (Throwable e) {
+                    failures.add(e);
+                }
+                finally {
+                    writing.set(false);
+                    activeWriters.decrementAndGet();
+                }
+            }));
+            for (int maintainer = 0; maintainer < 2; maintainer++) {
+                boolean cleans = maintainer == 0;
+                futures.add(executor.submit(() -> {
+                    int rounds = 0;
+                    while (writing.get() || rounds < 3) {
+                        rounds++;
+                        try {
+                            getQueryRunner().execute("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 3)".formatted(SCHEMA, table));
+                            merges.incrementAndGet();
+                            if (cleans) {
+                                getQueryRunner().execute("CALL icedb.system.cleanup('%s', '%s', '1h')".formatted(SCHEMA, table));
+                                cleanups.incrementAndGet();
+                            }
+                        }
+                        catch (RuntimeException e) {
+                            if (e.getMessage() != null && e.getMessage().contains("another maintenance operation is running on the table")) {
+                                leaseConflicts.incrementAndGet();
+                            }
+                            else {
+                                failures.add(e);
+                            }
+                        }
+                    }
+                    activeWriters.decrementAndGet();
+                }));
+            }
+            for (int reader = 0; reader < 2; reader++) {
+                futures.add(executor.submit(() -> {
+                    long last = 0;
+                    while (activeWriters.get() > 0) {
+                        try {
+                            MaterializedRow row = computeActual("SELECT count(*), count(DISTINCT cust || CAST(id AS varchar)) FROM " + qualified(table)).getMaterializedRows().getFirst();
+                            long count = (long) row.getField(0);
+                            assertThat(row.getField(1)).as("distinct ids").isEqualTo(count);
+                            assertThat(validCounts).as("a committed prefix of the inserts").contains(count);
+                            assertThat(count).as("never goes back").isGreaterThanOrEqualTo(last);
+                            last = count;
+                            reads.incrementAndGet();
+                        }
+                        catch (Throwable e) {
+                            failures.add(e);
+                            return;
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(merges.get()).isPositive();
+        assertThat(cleanups.get()).isPositive();
+        assertThat(reads.get()).isPositive();
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        MaterializedRow row = computeActual("SELECT count(*), count(DISTINCT cust || CAST(id AS varchar)) FROM " + qualified(table)).getMaterializedRows().getFirst();
+        assertThat(row.getFields()).containsExactly(validCounts.getLast(), validCounts.getLast());
+        assertThat(partCount(table, "")).isEqualTo(2);
+        // the dead parts of the old merge are gone; every part still in storage is referenced by a log
+        for (TestingTableHistory.Part part : first) {
+            assertThat(server.listKeys(BUCKET, part.marker().path())).isEmpty();
+        }
+    }
+
+    @Test
+    public void testCleanupKeepsTheRetentionWindow()
+    {
+        String table = "cleanup_window";
+        String prefix = SCHEMA + "/" + table;
+        long now = System.currentTimeMillis();
+        long start = now - 10 * DAY;
+        TestingTableHistory history = history(prefix);
+        List<TestingTableHistory.Part> oldParts = new ArrayList<>();
+        for (int insert = 0; insert < 4; insert++) {
+            List<TestingTableHistory.Part> parts = insertParts(history, insert, start + insert * HOUR);
+            history.commitInsert(start + insert * HOUR, parts);
+            oldParts.add(parts.getFirst());
+        }
+        // another writer merged partition cust=a nine days ago
+        history.commitMerge(start + DAY, "cust=a", oldParts.stream().map(TestingTableHistory.Part::marker).toList());
+        long recentInsert = now - 3 * DAY;
+        history.commitInsert(recentInsert, insertParts(history, 4, recentInsert));
+        long laterInsert = now - 2 * DAY;
+        history.commitInsert(laterInsert, insertParts(history, 5, laterInsert));
+
+        long windowStart = now - 5 * DAY;
+        List<String> insideWindow = List.of(
+                "",
+                timestampAsOf(windowStart + 60_000),
+                timestampAsOf(now - 4 * DAY),
+                "FOR VERSION AS OF " + recentInsert,
+                timestampAsOf(laterInsert),
+                "FOR VERSION AS OF " + laterInsert);
+        Map<String, MaterializedResult> expected = new LinkedHashMap<>();
+        for (String version : insideWindow) {
+            expected.put(version, checksum(table, version));
+        }
+        assertThat(partCount(table, "")).isEqualTo(1 + 4 + 2 + 2);
+        List<String> logsBefore = logKeys(prefix);
+        assertThat(logsBefore).hasSize(7);
+
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '30m')".formatted(SCHEMA, table)))
+                .hasMessageContaining("Retention specified (30.00m) is shorter than the minimum retention configured in the system (1.00h, icedb.cleanup.min-retention)");
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => 'five days')".formatted(SCHEMA, table)))
+                .hasMessageContaining("Invalid retention 'five days'");
+        assertThat(logKeys(prefix)).isEqualTo(logsBefore);
+
+        assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '5d')".formatted(SCHEMA, table));
+
+        for (Map.Entry<String, MaterializedResult> entry : expected.entrySet()) {
+            assertThat(checksum(table, entry.getKey())).as("snapshot %s", entry.getKey()).isEqualTo(entry.getValue());
+        }
+        // the four parts the old merge replaced are gone; nothing else
+        for (TestingTableHistory.Part part : oldParts) {
+            assertThat(server.listKeys(BUCKET, part.marker().path())).isEmpty();
+        }
+        assertThat(server.listKeys(BUCKET, TablePaths.dataPrefix(prefix))).hasSize(1 + 4 + 2 + 2);
+        // the five old logs became one folded merged log stamped just before the window; the recent inserts stay
+        List<String> logsAfter = logKeys(prefix);
+        assertThat(logsAfter).hasSize(3);
+        LogFile folded = assertReencodesIdentically(logsAfter.getFirst());
+        LogFileName foldedName = LogFileName.parse(logsAfter.getFirst().substring(logsAfter.getFirst().lastIndexOf('/') + 1)).orElseThrow();
+        assertThat(foldedName.merged()).isTrue();
+        assertThat(foldedName.timestampMillis()).isLessThan(System.currentTimeMillis() - 5 * DAY).isGreaterThan(start + DAY);
+        assertThat(folded.logTombstones()).hasSize(5);
+
+        // before the window: a clear error
+        assertThatThrownBy(() -> computeActual("SELECT count(*) FROM %s %s".formatted(qualified(table), timestampAsOf(start + 2 * HOUR))))
+                .hasMessageContaining("No version history table test.cleanup_window before");
+
+        // a second cleanup right away has nothing to do
+        assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '5d')".formatted(SCHEMA, table));
+        assertThat(logKeys(prefix)).isEqualTo(logsAfter);
+    }
+
+    @Test
+    public void testRemoveOrphanFiles()
+            throws Exception
+    {
+        String table = "orphans";
+        String prefix = SCHEMA + "/" + table;
+        long start = System.currentTimeMillis() - DAY;
+        TestingTableHistory history = history(prefix);
+        List<TestingTableHistory.Part> first = insertParts(history, 0, start);
+        history.commitInsert(start, first);
+        List<TestingTableHistory.Part> second = insertParts(history, 1, start + HOUR);
+        history.commitInsert(start + HOUR, second);
+        // the replaced parts stay, referenced by dead markers only
+        history.commitMerge(start + 2 * HOUR, "cust=a", List.of(first.getFirst().marker(), second.getFirst().marker()));
+        MaterializedResult before = checksum(table, "");
+        List<String> referenced = server.listKeys(BUCKET, TablePaths.dataPrefix(prefix));
+        assertThat(referenced).hasSize(5);
+
+        String oldOrphan = prefix + "/_data/cust=a/" + UUID.randomUUID() + ".parquet";
+        String oldOrphanElsewhere = prefix + "/_data/leftover.tmp";
+        String notData = prefix + "/_icedb/unrelated.json";
+        String notALog = prefix + "/_log/notes.txt";
+        for (String key : List.of(oldOrphan, oldOrphanElsewhere, notData, notALog)) {
+            server.putObject(BUCKET, key, new byte[] {1, 2, 3});
+        }
+        Thread.sleep(1_500);
+        long threshold = System.currentTimeMillis();
+        Thread.sleep(1_500);
+        String youngOrphan = prefix + "/_data/cust=b/" + UUID.randomUUID() + ".parquet";
+        server.putObject(BUCKET, youngOrphan, new byte[] {4, 5});
+
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.remove_orphan_files(schema_name => '%s', table_name => '%s', older_than => '%s')".formatted(SCHEMA, table, timestampString(System.currentTimeMillis() + HOUR))))
+                .hasMessageContaining("is less than the minimum retention configured in the system (1.00s, icedb.remove-orphan-files.min-retention)");
+        assertThatThrownBy(() -> computeActual("CALL icedb.system.remove_orphan_files(schema_name => '%s', table_name => '%s', older_than => '%s', retention_threshold => '7d')".formatted(SCHEMA, table, timestampString(threshold))))
+                .hasMessageContaining("either older_than or retention_threshold");
+        assertThat(server.listKeys(BUCKET, prefix + "/")).contains(oldOrphan, youngOrphan);
+
+        assertUpdate("CALL icedb.system.remove_orphan_files(schema_name => '%s', table_name => '%s', older_than => '%s')".formatted(SCHEMA, table, timestampString(threshold)));
+
+        List<String> remaining = server.listKeys(BUCKET, prefix + "/");
+        assertThat(remaining).doesNotContain(oldOrphan, oldOrphanElsewhere);
+        assertThat(remaining).contains(youngOrphan, notData, notALog);
+        assertThat(remaining).containsAll(referenced);
+        assertThat(server.listKeys(BUCKET, TablePaths.dataPrefix(prefix))).hasSize(referenced.size() + 1);
+        assertThat(checksum(table, "")).isEqualTo(before);
+
+        // with a retention threshold: the young orphan is older than one second by now
+        Thread.sleep(1_100);
+        assertUpdate("CALL icedb.system.remove_orphan_files(schema_name => '%s', table_name => '%s', retention_threshold => '1s')".formatted(SCHEMA, table));
+        assertThat(server.listKeys(BUCKET, TablePaths.dataPrefix(prefix))).containsExactlyInAnyOrderElementsOf(referenced);
+        assertThat(checksum(table, "")).isEqualTo(before);
+    }
+
+    @Test
+    public void testMergePythonTables()
+    {
+        String bucket = "python-merge";
+        server.createBucket(bucket);
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
+        server.createBucket(bucket + "-pre");
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket + "-pre");
+        mergePythonTable("py_custom_merge", bucket, "custom_merge", true);
+        mergePythonTable("py_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true);
+        // parts with different column sets in one partition: the merged part has them all
+        mergePythonTable("py_schema_evolution", bucket, "schema_evolution", false);
+        mergePythonTable("py_types", bucket, "types", false);
+    }
+
+    private void mergePythonTable(String table, String bucket, String tablePrefix, boolean compareRows)
+    {
+        assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
+        TableLogs logs = TableLogs.read(fileIo, tablePrefix);
+        Schema schema = logs.fold().schema();
+        List<FileMarker> alive = logs.fold().aliveFiles();
+        MaterializedResult pythonState = checksum(table, "");
+        int partsBefore = alive.size();
+        long partitions = alive.stream().map(part -> Partitions.partitionOf(tablePrefix, part.path())).distinct().count();
+
+        // a second copy of every part (inserted now): every partition then has two small parts; Python's merged parts carry Hive keys as columns
+        long insertTime = System.currentTimeMillis();
+        List<FileMarker> copies = new ArrayList<>();
+        for (FileMarker part : alive) {
+            String key = part.path().substring(0, part.path().lastIndexOf('/') + 1) + UUID.randomUUID() + ".parquet";
+            byte[] content = readObject(fileIo, part.path());
+            fileIo.overwrite(key, content);
+            copies.add(FileMarker.alive(key, content.length, insertTime));
+        }
+        PlannedLog insert = InsertLogBuilder.build(tablePrefix, "test", insertTime, schema, copies);
+        fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
+        MaterializedResult before = checksum(table, "");
+        assertThat(partCount(table, "")).isEqualTo(2 * partsBefore);
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(partCount(table, "")).isEqualTo(partitions);
+        assertThat(checksum(table, "FOR VERSION AS OF " + insertTime)).isEqualTo(before);
+        assertThat(partCount(table, "FOR VERSION AS OF " + insertTime)).isEqualTo(2 * partsBefore);
+        assertThat(checksum(table, "FOR VERSION AS OF " + (insertTime - 1))).isEqualTo(pythonState);
+
+        List<String> ours = logKeys(fileIo, tablePrefix).stream().filter(key -> key.contains("_m_trino-")).toList();
+        assertThat(ours).hasSize(1);
+        LogFile mergedLog = LogFileParser.parse(ours.getFirst(), readObject(fileIo, ours.getFirst()));
+        assertThat(LogFileParser.write(mergedLog)).isEqualTo(readObject(fileIo, ours.getFirst()));
+        assertThat(mergedLog.schema()).isEqualTo(schema);
+        List<String> columns = ImmutableList.copyOf(schema.columns().keySet());
+        String columnList = String.join(", ", columns.stream().map(column -> "\"" + column + "\"").toList());
+        for (FileMarker part : mergedLog.fileMarkers().stream().filter(FileMarker::isAlive).filter(marker -> marker.createdMillis() > insertTime).toList()) {
+            Path local = workDirectory.resolve(UUID.randomUUID() + ".parquet");
+            writeLocal(local, readObject(fileIo, part.path()));
+            // only the schema's columns: the Hive keys Python's merges stored are not carried
+            assertThat(duckDbColumns(local)).containsExactlyElementsOf(columns);
+            String counts = "count(*), " + String.join(", ", columns.stream().map(column -> "count(\"%s\")".formatted(column)).toList());
+            assertThat(duckDbRow("SELECT %s FROM read_parquet('%s')".formatted(counts, local)))
+                    .isEqualTo(trinoRow("SELECT %s FROM %s WHERE \"$path\" = 's3://%s/%s'".formatted(counts, qualified(table), bucket, part.path())));
+            if (!compareRows) {
+                continue;
+            }
+            List<String> duckDbRows = duckDbRows("SELECT %s FROM read_parquet('%s')".formatted(columnList, local), columns.size());
+            List<String> trinoRows = computeActual("SELECT %s FROM %s WHERE \"$path\" = 's3://%s/%s'".formatted(columnList, qualified(table), bucket, part.path()))
+                    .getMaterializedRows().stream()
+                    .map(row -> normalize(row.getFields()).toString())
+                    .sorted()
+                    .collect(toImmutableList());
+            assertThat(duckDbRows).hasSize(trinoRows.size()).isEqualTo(trinoRows);
+        }
+    }
+
+    @Test
+    public void testCleanupPythonTableKeepsEveryPointInsideTheWindow()
+    {
+        String bucket = "python-cleanup";
+        String tablePrefix = "many_inserts_merge_cleanup";
+        String table = "py_cleanup";
+        server.createBucket(bucket);
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket);
+        assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
+
+        List<Long> points = new ArrayList<>();
+        IcedbFixtures.expectations(tablePrefix).get("snapshots").get(0).get("points").forEach(point -> points.add(point.get("t_ms").asLong()));
+        // the window starts at the middle point of the history
+        long windowStart = points.get(points.size() / 2);
+        Map<Long, MaterializedResult> expected = new LinkedHashMap<>();
+        for (long point : points.subList(1, points.size())) {
+            expected.put(point, checksum(table, timestampAsOf(point)));
+        }
+        MaterializedResult now = checksum(table, "");
+        int logsBefore = logKeys(fileIo, tablePrefix).size();
+        int partsBefore = server.listKeys(bucket, TablePaths.dataPrefix(tablePrefix)).size();
+
+        long retentionMillis = System.currentTimeMillis() - windowStart;
+        assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '%sms')".formatted(SCHEMA, table, retentionMillis));
+
+        // the folded log is stamped just below the window start the cleanup used (a little after windowStart)
+        List<String> logsAfter = logKeys(fileIo, tablePrefix);
+        String folded = logsAfter.getFirst();
+        assertThat(folded).contains("_m_trino-");
+        long foldedStamp = LogFileName.parse(folded.substring(folded.lastIndexOf('/') + 1)).orElseThrow().timestampMillis();
+        assertThat(foldedStamp).isGreaterThanOrEqualTo(windowStart - 1);
+
+        assertThat(checksum(table, "")).isEqualTo(now);
+        int inside = 0;
+        for (Map.Entry<Long, MaterializedResult> entry : expected.entrySet()) {
+            String asOf = timestampAsOf(entry.getKey());
+            if (entry.getKey() > foldedStamp) {
+                assertThat(checksum(table, asOf)).as("point %s", entry.getKey()).isEqualTo(entry.getValue());
+                inside++;
+            }
+            else {
+                assertThatThrownBy(() -> computeActual("SELECT count(*) FROM %s %s".formatted(qualified(table), asOf)))
+                        .hasMessageContaining("No version history table test.py_cleanup before");
+            }
+        }
+        assertThat(inside).isBetween(5, expected.size() - 5);
+        assertThat(logsAfter.size()).isLessThan(logsBefore);
+        assertThat(server.listKeys(bucket, TablePaths.dataPrefix(tablePrefix)).size()).isLessThan(partsBefore);
+        for (String key : logsAfter) {
+            assertReencodesIdentically(fileIo, key);
+        }
+    }
+
+    private void createHistory(String table, long start, int inserts)
+    {
+        TestingTableHistory history = history(SCHEMA + "/" + table);
+        for (int insert = 0; insert < inserts; insert++) {
+            long time = start + insert * HOUR;
+            history.commitInsert(time, insertParts(history, insert, time));
+        }
+    }
+
+    private TestingTableHistory history(String prefix)
+    {
+        return new TestingTableHistory(new S3TestingFileIo(server.client(), BUCKET), prefix, workDirectory);
+    }
+
+    /**
+     * One part per partition {@code cust=a}, {@code cust=b}; inserts from the third on add column {@code extra}.
+     */
+    private static List<TestingTableHistory.Part> insertParts(TestingTableHistory history, int insert, long time)
+    {
+        List<TestingTableHistory.Part> parts = new ArrayList<>();
+        for (String cust : List.of("a", "b")) {
+            String extra = insert >= 2 ? ", (x * %s)::INTEGER AS extra".formatted(insert) : "";
+            String query = ("SELECT (%1$s * 1000 + x)::BIGINT AS id, '%2$s' AS cust, (x * 0.5 + %1$s)::DOUBLE AS val, " +
+                    "CASE WHEN x %% 3 = 0 THEN NULL ELSE 'note ' || x END AS note%3$s FROM range(0, %4$s) t(x)")
+                    .formatted(insert, cust, extra, 40 + insert * 10 + (cust.equals("a") ? 0 : 5));
+            parts.add(history.writePart("cust=" + cust, query, time));
+        }
+        return parts;
+    }
+
+    private MaterializedResult checksum(String table, String version)
+    {
+        List<String> columns = computeActual("SELECT column_name FROM icedb.information_schema.columns WHERE table_schema = '%s' AND table_name = '%s' ORDER BY ordinal_position".formatted(SCHEMA, table))
+                .getOnlyColumn()
+                .map(String.class::cast)
+                .toList();
+        String checksums = String.join(", ", columns.stream().map(column -> "checksum(\"%s\")".formatted(column)).toList());
+        return computeActual("SELECT count(*), %s FROM %s %s".formatted(checksums, qualified(table), version));
+    }
+
+    private long partCount(String table, String version)
+    {
+        return (long) computeScalar("SELECT count(DISTINCT \"$path\") FROM %s %s".formatted(qualified(table), version));
+    }
+
+    private static String qualified(String table)
+    {
+        return "icedb.%s.%s".formatted(SCHEMA, table);
+    }
+
+    private static String timestampAsOf(long millis)
+    {
+        return "FOR TIMESTAMP AS OF " + timestampLiteral(millis);
+    }
+
+    private static String timestampString(long millis)
+    {
+        return TIMESTAMP_LITERAL.format(Instant.ofEpochMilli(millis)) + " UTC";
+    }
+
+    private static String timestampLiteral(long millis)
+    {
+        return "TIMESTAMP '%s UTC'".formatted(TIMESTAMP_LITERAL.format(Instant.ofEpochMilli(millis)));
+    }
+
+    private List<String> mergedLogs(String prefix)
+    {
+        return logKeys(prefix).stream().filter(key -> key.contains("_m_")).toList();
+    }
+
+    private List<String> logKeys(String prefix)
+    {
+        return logKeys(new S3TestingFileIo(server.client(), BUCKET), prefix);
+    }
+
+    private static List<String> logKeys(S3TestingFileIo fileIo, String prefix)
+    {
+        return ImmutableList.copyOf(TableLogs.read(fileIo, prefix).logs().keySet());
+    }
+
+    private LogFile assertReencodesIdentically(String key)
+    {
+        return assertReencodesIdentically(new S3TestingFileIo(server.client(), BUCKET), key);
+    }
+
+    private static LogFile assertReencodesIdentically(S3TestingFileIo fileIo, String key)
+    {
+        byte[] content = readObject(fileIo, key);
+        LogFile log = LogFileParser.parse(key, content);
+        assertThat(LogFileParser.write(log)).as("re-encoded %s", key).isEqualTo(content);
+        return log;
+    }
+
+    private static byte[] readObject(S3TestingFileIo fileIo, String key)
+    {
+        try {
+            return fileIo.read(key);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path download(String key)
+    {
+        Path local = workDirectory.resolve(UUID.randomUUID() + ".parquet");
+        writeLocal(local, readObject(new S3TestingFileIo(server.client(), BUCKET), key));
+        return local;
+    }
+
+    private static void writeLocal(Path path, byte[] content)
+    {
+        try {
+            Files.write(path, content);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> duckDbColumns(Path parquet)
+    {
+        List<String> columns = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("DESCRIBE SELECT * FROM read_parquet('%s')".formatted(parquet))) {
+            while (resultSet.next()) {
+                columns.add(resultSet.getString("column_name"));
+            }
+        }
+        catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+        return columns;
+    }
+
+    private static List<String> duckDbRowsInOrder(String query)
+    {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET threads = 1");
+            try (ResultSet resultSet = statement.executeQuery(query)) {
+                int columns = resultSet.getMetaData().getColumnCount();
+                while (resultSet.next()) {
+                    List<Object> values = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        values.add(resultSet.getObject(i));
+                    }
+                    rows.add(normalize(values).toString());
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+        return rows;
+    }
+
+    private static List<Object> duckDbRow(String query)
+    {
+        List<String> rows = duckDbRows(query, -1);
+        assertThat(rows).hasSize(1);
+        return List.of(rows.getFirst());
+    }
+
+    private List<Object> trinoRow(String query)
+    {
+        MaterializedRow row = computeActual(query).getMaterializedRows().getFirst();
+        return List.of(normalize(row.getFields()).toString());
+    }
+
+    /**
+     * Rows as strings of their values (numbers as longs or doubles), sorted.
+     */
+    private static List<String> duckDbRows(String query, int columnCount)
+    {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery(query)) {
+            int columns = resultSet.getMetaData().getColumnCount();
+            while (resultSet.next()) {
+                List<Object> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(resultSet.getObject(i));
+                }
+                rows.add(normalize(values).toString());
+            }
+        }
+        catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+        return rows.stream().sorted().collect(toImmutableList());
+    }
+
+    private static Object[] attributes(Struct struct)
+    {
+        try {
+            return struct.getAttributes();
+        }
+        catch (SQLException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static List<Object> normalize(List<?> values)
+    {
+        List<Object> normalized = new ArrayList<>();
+        for (Object value : values) {
+            normalized.add(switch (value) {
+                case null -> "NULL";
+                case Integer integer -> integer.longValue();
+                case Short number -> number.longValue();
+                case BigInteger number -> number.longValue();
+                case BigDecimal number -> number.scale() == 0 ? number.longValue() : number.doubleValue();
+                case Float number -> number.doubleValue();
+                case Struct struct -> normalize(Arrays.asList(attributes(struct)));
+                case List<?> list -> normalize(list);
+                default -> value;
+            });
+        }
+        return normalized;
+    }
+}
