@@ -15,3 +15,7 @@ INSERT INTO icedb.demo.orders SELECT orderkey, custkey, orderstatus, totalprice,
 SELECT count(*) AS order_rows, sum(totalprice) AS total FROM icedb.demo.orders;
 SELECT partition, parts FROM icedb.demo."orders$partitions" ORDER BY partition;
 SHOW CREATE TABLE icedb.demo.orders;
+CALL icedb.system.merge('demo', 'orders');
+SELECT partition, parts FROM icedb.demo."orders$partitions" ORDER BY partition;
+SELECT count(*) AS order_rows, sum(totalprice) AS total FROM icedb.demo.orders;
+SELECT merged, count(*) AS logs FROM icedb.demo."orders$log" GROUP BY merged ORDER BY merged;

@@ -29,7 +29,7 @@ public enum IcedbErrorCode
     ICEDB_MAINTENANCE_LEASE_UNAVAILABLE(20, EXTERNAL),
     ICEDB_MAINTENANCE_LEASE_LOST(21, EXTERNAL),
     ICEDB_MAINTENANCE_COMMIT_ERROR(22, EXTERNAL),
-    // 40..59: the write path (codes 11..39 left to the read path and maintenance)
+    // 40..59: the write path
     ICEDB_INVALID_PROPERTIES(40, EXTERNAL),
     ICEDB_WRITER_ERROR(41, EXTERNAL),
     ICEDB_COMMIT_ERROR(42, EXTERNAL),

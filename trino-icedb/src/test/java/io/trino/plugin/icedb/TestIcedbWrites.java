@@ -192,7 +192,9 @@ public class TestIcedbWrites
         assertThat(computeActual("SELECT \"$partition\" FROM w.odd_values WHERE id = 6").getOnlyValue()).isEqualTo("p=__HIVE_DEFAULT_PARTITION__");
         Path data = root.resolve("w/odd_values/_data").toRealPath();
         List<Path> parts = listFiles(root.resolve("w/odd_values"));
-        assertThat(parts).filteredOn(path -> path.toString().endsWith(".parquet")).hasSize(9).allSatisfy(part -> {
+        // NULL and '' share the default partition (they may come from two writers)
+        assertThat(parts.stream().filter(path -> path.toString().endsWith(".parquet")).map(Path::getParent).distinct()).hasSize(9);
+        assertThat(parts).filteredOn(path -> path.toString().endsWith(".parquet")).hasSizeBetween(9, 10).allSatisfy(part -> {
             assertThat(part.toRealPath()).startsWith(data);
             // one directory level per partition key
             assertThat(data.relativize(part.toRealPath()).getNameCount()).isEqualTo(2);
@@ -203,8 +205,11 @@ public class TestIcedbWrites
     public void testCreateTableAsSelect()
     {
         assertUpdate("CREATE TABLE w.ctas WITH (partitioning = ARRAY['orderstatus']) AS SELECT orderkey, orderstatus, totalprice FROM tpch.tiny.orders", 15000);
-        assertThat(query("SELECT count(*), sum(totalprice), count(DISTINCT \"$partition\") FROM w.ctas"))
-                .matches("SELECT count(*), sum(totalprice), BIGINT '3' FROM tpch.tiny.orders");
+        // rows are distributed by the partition column: one writer, and one part, per partition
+        assertThat(query("SELECT count(*), sum(totalprice), count(DISTINCT \"$partition\"), count(DISTINCT \"$path\") FROM w.ctas"))
+                .matches("SELECT count(*), sum(totalprice), BIGINT '3', BIGINT '3' FROM tpch.tiny.orders");
+        assertUpdate("INSERT INTO w.ctas SELECT orderkey, orderstatus, totalprice FROM tpch.tiny.orders", 15000);
+        assertThat(query("SELECT count(DISTINCT \"$path\") FROM w.ctas")).matches("VALUES BIGINT '6'");
         assertUpdate("CREATE TABLE w.ctas_empty AS SELECT * FROM tpch.tiny.nation WITH NO DATA", 0);
         assertThat(query("SELECT count(*) FROM w.ctas_empty")).matches("VALUES BIGINT '0'");
         assertThat(query("DESCRIBE w.ctas_empty")).result().rowCount().isEqualTo(4);

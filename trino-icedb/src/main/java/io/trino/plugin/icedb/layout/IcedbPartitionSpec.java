@@ -30,7 +30,7 @@ public record IcedbPartitionSpec(List<IcedbPartitionField> fields)
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern IDENTITY = Pattern.compile("(" + IDENTIFIER + ")");
     private static final Pattern TEMPORAL = Pattern.compile("(year|month|day|hour)\\(\\s*(" + IDENTIFIER + ")\\s*\\)");
-    private static final Pattern PARAMETERIZED = Pattern.compile("(bucket|truncate)\\(\\s*(" + IDENTIFIER + ")\\s*,\\s*([0-9]{1,9})\\s*\\)");
+    private static final Pattern PARAMETERIZED = Pattern.compile("(bucket|truncate)\\(\\s*(" + IDENTIFIER + ")\\s*,\\s*([0-9]{1,10})\\s*\\)");
 
     public static final IcedbPartitionSpec UNPARTITIONED = new IcedbPartitionSpec(ImmutableList.of());
 
@@ -98,7 +98,14 @@ public record IcedbPartitionSpec(List<IcedbPartitionField> fields)
         }
         matcher = PARAMETERIZED.matcher(trimmed);
         if (matcher.matches()) {
-            return new IcedbPartitionField(matcher.group(2), PartitionTransform.valueOf(matcher.group(1).toUpperCase(Locale.ENGLISH)), OptionalInt.of(Integer.parseInt(matcher.group(3))));
+            int parameter;
+            try {
+                parameter = Integer.parseInt(matcher.group(3));
+            }
+            catch (NumberFormatException _) {
+                throw invalid(expression, "the number must be at most " + Integer.MAX_VALUE);
+            }
+            return new IcedbPartitionField(matcher.group(2), PartitionTransform.valueOf(matcher.group(1).toUpperCase(Locale.ENGLISH)), OptionalInt.of(parameter));
         }
         throw invalid(expression, "expected col, year(col), month(col), day(col), hour(col), bucket(col, n) or truncate(col, n) with a lowercase column name");
     }
