@@ -12,12 +12,12 @@ import java.io.IOException;
 /**
  * A part read through Trino's file system.
  */
-final class IcedbParquetDataSource
+public final class IcedbParquetDataSource
         extends AbstractParquetDataSource
 {
     private final TrinoInput input;
 
-    IcedbParquetDataSource(TrinoInputFile file, long length, ParquetReaderOptions options)
+    public IcedbParquetDataSource(TrinoInputFile file, long length, ParquetReaderOptions options)
             throws IOException
     {
         super(new ParquetDataSourceId(file.location().toString()), length, options);

@@ -9,6 +9,7 @@ import io.trino.parquet.ParquetReaderOptions;
 import io.trino.parquet.ParquetWriteValidation.ParquetWriteValidationBuilder;
 import io.trino.parquet.writer.ParquetWriter;
 import io.trino.parquet.writer.ParquetWriterOptions;
+import io.trino.plugin.icedb.IcedbParquetDataSource;
 import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
 import io.trino.spi.type.ArrayType;
@@ -191,7 +192,7 @@ public final class IcedbParquetWriter
     {
         checkState(validation, "validation of %s is not enabled", outputFile.location());
         checkState(closed, "%s is not committed", outputFile.location());
-        try (ParquetDataSource input = new TrinoInputFileParquetDataSource(inputFile, ParquetReaderOptions.defaultOptions())) {
+        try (ParquetDataSource input = new IcedbParquetDataSource(inputFile, inputFile.length(), ParquetReaderOptions.defaultOptions())) {
             parquetWriter.validate(input);
         }
     }
