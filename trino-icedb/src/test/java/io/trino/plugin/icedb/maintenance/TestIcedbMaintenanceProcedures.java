@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import io.icedb.engine.commit.InsertLogBuilder;
 import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.commit.PlannedLog;
+import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.lease.MaintenanceLease;
 import io.icedb.engine.spec.FileMarker;
@@ -241,6 +242,32 @@ public class TestIcedbMaintenanceProcedures
         assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
         assertThat(partCount(table, "")).isEqualTo(2);
         assertThat(checksum(table, "")).isEqualTo(before);
+    }
+
+    /**
+     * A holder that stalled past its expiry is taken over by the merge and can no longer commit (fencing).
+     */
+    @Test
+    public void testMergeTakesOverAnExpiredLeaseAndFencesItsHolder()
+            throws Exception
+    {
+        String table = "merge_lease_expired";
+        String prefix = SCHEMA + "/" + table;
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 2);
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), BUCKET);
+        LeaseHandle stale = MaintenanceLease.acquire(fileIo, prefix, "stalled-cluster/query-7", Duration.ofMillis(500), Clock.systemUTC());
+        // expiry plus the default clock skew allowance (10 s)
+        Thread.sleep(11_000);
+
+        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        assertThat(partCount(table, "")).isEqualTo(2);
+
+        String staleLog = prefix + "/_log/" + (System.currentTimeMillis() + 1) + "_m_stale.jsonl";
+        byte[] staleContent = LogFileParser.write(new LogFile(System.currentTimeMillis(), Schema.EMPTY, List.of(), List.of()));
+        assertThatThrownBy(() -> stale.commit(staleLog, staleContent))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(server.listKeys(BUCKET, staleLog)).isEmpty();
+        assertThat(mergedLogs(prefix)).hasSize(1);
     }
 
     @Test
