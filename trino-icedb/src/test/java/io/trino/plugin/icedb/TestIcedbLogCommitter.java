@@ -1,5 +1,6 @@
 package io.trino.plugin.icedb;
 
+import io.icedb.engine.io.DelegatingFileIo;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.LocalFileIo;
@@ -57,7 +58,7 @@ final class TestIcedbLogCommitter
     {
         // an SDK retry of a PUT that succeeded: the object is created, then the client sees 412
         LocalFileIo local = new LocalFileIo(root);
-        IcedbFileIo fileIo = new ForwardingFileIo(local)
+        IcedbFileIo fileIo = new DelegatingFileIo(local)
         {
             @Override
             public void createExclusive(String key, byte[] data)
@@ -77,7 +78,7 @@ final class TestIcedbLogCommitter
             throws IOException
     {
         LocalFileIo local = new LocalFileIo(root);
-        IcedbFileIo fileIo = new ForwardingFileIo(local)
+        IcedbFileIo fileIo = new DelegatingFileIo(local)
         {
             @Override
             public void createExclusive(String key, byte[] data)
@@ -114,7 +115,7 @@ final class TestIcedbLogCommitter
     @Test
     void testGivesUpAfterRepeatedCollisions(@TempDir Path root)
     {
-        IcedbFileIo fileIo = new ForwardingFileIo(new LocalFileIo(root))
+        IcedbFileIo fileIo = new DelegatingFileIo(new LocalFileIo(root))
         {
             @Override
             public void createExclusive(String key, byte[] data)
@@ -159,58 +160,5 @@ final class TestIcedbLogCommitter
     {
         Iterator<String> iterator = List.of(hosts).iterator();
         return iterator::next;
-    }
-
-    private static class ForwardingFileIo
-            implements IcedbFileIo
-    {
-        private final IcedbFileIo delegate;
-
-        ForwardingFileIo(IcedbFileIo delegate)
-        {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<FileEntry> list(String prefix)
-                throws IOException
-        {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public byte[] read(String key)
-                throws IOException
-        {
-            return delegate.read(key);
-        }
-
-        @Override
-        public void createExclusive(String key, byte[] data)
-                throws IOException
-        {
-            delegate.createExclusive(key, data);
-        }
-
-        @Override
-        public void overwrite(String key, byte[] data)
-                throws IOException
-        {
-            delegate.overwrite(key, data);
-        }
-
-        @Override
-        public void delete(String key)
-                throws IOException
-        {
-            delegate.delete(key);
-        }
-
-        @Override
-        public long size(String key)
-                throws IOException
-        {
-            return delegate.size(key);
-        }
     }
 }
