@@ -42,13 +42,8 @@ public record IcedbSortField(String column, SortOrder order)
         ImmutableList.Builder<IcedbSortField> fields = ImmutableList.builder();
         Set<String> seen = new HashSet<>();
         for (String expression : expressions) {
-            Matcher matcher = SORT_FIELD.matcher(expression.trim());
-            if (!matcher.matches()) {
-                throw invalid(expression, "expected col [ASC|DESC] [NULLS FIRST|NULLS LAST]");
-            }
-            String column = matcher.group(1).toLowerCase(ENGLISH);
-            boolean ascending = matcher.group(2) == null || matcher.group(2).equalsIgnoreCase("ASC");
-            boolean nullsFirst = matcher.group(3) == null ? ascending : matcher.group(3).equalsIgnoreCase("FIRST");
+            IcedbSortField field = parseExpression(expression);
+            String column = field.column();
             Type type = columns.get(column);
             if (type == null) {
                 throw invalid(expression, format("column '%s' is not a column of the table (columns: %s)", column, columns.keySet()));
@@ -59,16 +54,33 @@ public record IcedbSortField(String column, SortOrder order)
             if (!seen.add(column)) {
                 throw invalid(expression, format("column '%s' is listed twice", column));
             }
-            SortOrder order;
-            if (ascending) {
-                order = nullsFirst ? SortOrder.ASC_NULLS_FIRST : SortOrder.ASC_NULLS_LAST;
-            }
-            else {
-                order = nullsFirst ? SortOrder.DESC_NULLS_FIRST : SortOrder.DESC_NULLS_LAST;
-            }
-            fields.add(new IcedbSortField(column, order));
+            fields.add(field);
         }
         return fields.build();
+    }
+
+    /**
+     * The syntax alone, {@code col [ASC|DESC] [NULLS FIRST|NULLS LAST]}, with the column name lowercased; the caller
+     * checks the column.
+     *
+     * @throws TrinoException {@code INVALID_TABLE_PROPERTY} naming the bad expression
+     */
+    public static IcedbSortField parseExpression(String expression)
+    {
+        Matcher matcher = SORT_FIELD.matcher(expression.trim());
+        if (!matcher.matches()) {
+            throw invalid(expression, "expected col [ASC|DESC] [NULLS FIRST|NULLS LAST]");
+        }
+        boolean ascending = matcher.group(2) == null || matcher.group(2).equalsIgnoreCase("ASC");
+        boolean nullsFirst = matcher.group(3) == null ? ascending : matcher.group(3).equalsIgnoreCase("FIRST");
+        SortOrder order;
+        if (ascending) {
+            order = nullsFirst ? SortOrder.ASC_NULLS_FIRST : SortOrder.ASC_NULLS_LAST;
+        }
+        else {
+            order = nullsFirst ? SortOrder.DESC_NULLS_FIRST : SortOrder.DESC_NULLS_LAST;
+        }
+        return new IcedbSortField(matcher.group(1).toLowerCase(ENGLISH), order);
     }
 
     /**

@@ -27,6 +27,7 @@ import io.trino.plugin.icedb.IcedbSplit;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTransactionHandle;
 import io.trino.plugin.icedb.IcedbTypeMapping;
+import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
@@ -348,10 +349,10 @@ public final class IcedbMerger
         return columns.build();
     }
 
-    private static List<SortKey> sortKeys(MaintainedTable table, List<MergeColumn> columns, List<MergeSortField> sortedBy)
+    private static List<SortKey> sortKeys(MaintainedTable table, List<MergeColumn> columns, List<IcedbSortField> sortedBy)
     {
         ImmutableList.Builder<SortKey> keys = ImmutableList.builder();
-        for (MergeSortField field : sortedBy) {
+        for (IcedbSortField field : sortedBy) {
             int channel = -1;
             for (int i = 0; i < columns.size(); i++) {
                 if (columns.get(i).name().equalsIgnoreCase(field.column())) {
