@@ -2,12 +2,19 @@ package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
+import io.icedb.engine.commit.MergeSelection;
+import io.icedb.engine.commit.MergeSelection.MergeGroup;
+import io.icedb.engine.commit.MergedLogBuilder;
+import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.NoSnapshotException;
+import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
@@ -15,17 +22,24 @@ import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepres
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.maintenance.TableLogs;
+import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.Assignment;
+import io.trino.spi.connector.BeginTableExecuteResult;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorOutputMetadata;
 import io.trino.spi.connector.ConnectorOutputTableHandle;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.ConnectorTableLayout;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -68,13 +82,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.UnaryOperator;
 
+import static com.google.common.base.Preconditions.checkState;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_COMMIT_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.unpackMillisUtc;
@@ -99,11 +116,23 @@ public final class IcedbMetadata
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
     private final IcedbWriteOperations writeOperations;
+    private final IcedbMaintenance maintenance;
+    private final JsonCodec<IcedbWrittenPart> partCodec;
+    // ALTER TABLE ... EXECUTE merge: the lease and the logs it read, by table location, from begin to finish
+    private final ConcurrentMap<String, ExecuteState> executes = new ConcurrentHashMap<>();
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
-    public IcedbMetadata(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations)
+    public IcedbMetadata(
+            IcedbCatalog catalog,
+            IcedbSnapshotLoader snapshotLoader,
+            IcedbTypeMapping typeMapping,
+            IcedbWriteOperations writeOperations,
+            IcedbMaintenance maintenance,
+            JsonCodec<IcedbWrittenPart> partCodec)
     {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
@@ -143,7 +172,7 @@ public final class IcedbMetadata
         // pin exactly the logs read: a log that shows up later with an older name cannot change this query
         long upperBound = SnapshotTime.asOfVersion(snapshot.version()).exclusiveUpperBound();
         snapshots.putIfAbsent(new SnapshotKey(location.get().location(), upperBound), snapshot);
-        return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all());
+        return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all(), Optional.empty());
     }
 
     @Override
@@ -488,6 +517,154 @@ public final class IcedbMetadata
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         writeOperations.dropTable(session, (IcedbTableHandle) tableHandle);
+    }
+
+    // ALTER TABLE ... EXECUTE merge
+
+    @Override
+    public Optional<ConnectorTableExecuteHandle> getTableHandleForExecute(
+            ConnectorSession session,
+            ConnectorAccessControl accessControl,
+            ConnectorTableHandle tableHandle,
+            String procedureName,
+            Map<String, Object> executeProperties,
+            RetryMode retryMode)
+    {
+        if (!procedureName.equals(MergeTableProcedure.NAME)) {
+            throw new IllegalArgumentException("Unknown procedure: " + procedureName);
+        }
+        if (retryMode != RetryMode.NO_RETRIES) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
+        }
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
+        int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
+        if (maxFileSize <= 0) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSize));
+        }
+        if (maxFileCount < 2) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
+        }
+        return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
+    }
+
+    @Override
+    public Optional<ConnectorTableLayout> getLayoutForTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
+    {
+        return getInsertLayout(session, ((IcedbTableExecuteHandle) tableExecuteHandle).table());
+    }
+
+    @Override
+    public BeginTableExecuteResult<ConnectorTableExecuteHandle, ConnectorTableHandle> beginTableExecute(
+            ConnectorSession session,
+            ConnectorTableExecuteHandle tableExecuteHandle,
+            ConnectorTableHandle updatedSourceTableHandle)
+    {
+        IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
+        IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
+        MaintainedTable table = maintenance.table(session, source.schemaName(), source.tableName());
+        LeaseHandle lease = maintenance.acquireLease(session, table, "merge");
+        try {
+            // read only now, under the lease, with every log
+            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            Set<String> pinned = snapshot(session, source).aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
+            ImmutableList.Builder<String> selected = ImmutableList.builder();
+            Snapshot snapshot = null;
+            if (!logs.isEmpty() && !source.enforcedPredicate().isNone()) {
+                snapshot = logs.fold();
+                IcedbTableLocation location = source.tableLocation();
+                for (MergeGroup group : MergeSelection.select(snapshot, execute.maxFileSizeBytes(), execute.maxFileCount())) {
+                    IcedbSplit groupSplit = new IcedbSplit(location.root() + group.parts().getFirst().path(), 0, Long.MAX_VALUE, 0, group.partition());
+                    if (!IcedbPartLevelValues.matches(groupSplit, source.enforcedPredicate())) {
+                        continue;
+                    }
+                    for (FileMarker part : group.parts()) {
+                        if (!pinned.contains(part.path())) {
+                            throw new TrinoException(ICEDB_MAINTENANCE_COMMIT_ERROR, format("Table %s changed while the merge was planned (part %s is new); retry", source.schemaTableName(), part.path()));
+                        }
+                        selected.add(part.path());
+                    }
+                }
+            }
+            List<String> replaced = selected.build();
+            executes.put(source.location(), new ExecuteState(table, lease, logs, Optional.ofNullable(snapshot)));
+            List<IcedbColumnHandle> columns = getTableMetadata(session, source).getColumns().stream()
+                    .filter(column -> !column.isHidden())
+                    .map(column -> (IcedbColumnHandle) getColumnHandles(session, source).get(column.getName()))
+                    .collect(toImmutableList());
+            IcedbWritableTableHandle write = writeOperations.beginInsert(session, source, columns, snapshot(session, source).schema(), RetryMode.NO_RETRIES);
+            return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
+        }
+        catch (RuntimeException e) {
+            executes.remove(source.location());
+            closeQuietly(lease, e);
+            if (e instanceof IcedbException icedbException) {
+                throw IcedbMaintenance.translate(table, icedbException);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void finishTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, Collection<Slice> fragments, List<Object> splitSourceInfo)
+    {
+        IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
+        ExecuteState state = executes.remove(execute.table().location());
+        checkState(state != null, "merge of %s did not begin in this transaction", execute.table());
+        try (LeaseHandle lease = state.lease()) {
+            List<FileMarker> newParts = fragments.stream()
+                    .map(fragment -> partCodec.fromJson(fragment.getBytes()))
+                    .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
+                    .collect(toImmutableList());
+            if (execute.replacedParts().isEmpty()) {
+                checkState(newParts.isEmpty(), "merge of %s wrote parts but selected none", execute.table());
+                return;
+            }
+            Snapshot snapshot = state.snapshot().orElseThrow();
+            long now = Math.max(maintenance.clock().millis(), state.logs().newestTimestamp().orElseThrow() + 1);
+            MergedLog mergedLog = MergedLogBuilder.build(snapshot, state.logs().asMap(), Set.copyOf(execute.replacedParts()), newParts, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(state.table(), e);
+        }
+    }
+
+    /**
+     * Releases the leases of merges that began but did not finish (the query failed).
+     */
+    public void releaseLeases()
+    {
+        for (ExecuteState state : executes.values()) {
+            try {
+                state.lease().close();
+            }
+            catch (RuntimeException _) {
+                // the lease expires on its own
+            }
+        }
+        executes.clear();
+    }
+
+    private static void closeQuietly(LeaseHandle lease, Exception failure)
+    {
+        try {
+            lease.close();
+        }
+        catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private record ExecuteState(MaintainedTable table, LeaseHandle lease, TableLogs logs, Optional<Snapshot> snapshot)
+    {
+        private ExecuteState
+        {
+            requireNonNull(table, "table is null");
+            requireNonNull(lease, "lease is null");
+            requireNonNull(logs, "logs is null");
+            requireNonNull(snapshot, "snapshot is null");
+        }
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)

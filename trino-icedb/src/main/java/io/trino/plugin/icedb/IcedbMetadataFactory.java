@@ -1,7 +1,9 @@
 package io.trino.plugin.icedb;
 
 import com.google.inject.Inject;
+import io.airlift.json.JsonCodec;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,10 +13,14 @@ public final class IcedbMetadataFactory
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
     private final IcedbWriteOperations writeOperations;
+    private final IcedbMaintenance maintenance;
+    private final JsonCodec<IcedbWrittenPart> partCodec;
 
     @Inject
-    public IcedbMetadataFactory(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations)
+    public IcedbMetadataFactory(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations, IcedbMaintenance maintenance, JsonCodec<IcedbWrittenPart> partCodec)
     {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
@@ -23,6 +29,6 @@ public final class IcedbMetadataFactory
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, writeOperations);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, writeOperations, maintenance, partCodec);
     }
 }

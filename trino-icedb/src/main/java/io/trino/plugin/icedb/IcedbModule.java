@@ -19,12 +19,14 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
+import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSplitManager;
+import io.trino.spi.connector.TableProcedureMetadata;
 import io.trino.spi.procedure.Procedure;
 
 import static com.google.inject.multibindings.Multibinder.newSetBinder;
@@ -83,6 +85,8 @@ public final class IcedbModule
         procedures.addBinding().toProvider(MergeProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
+        Multibinder<TableProcedureMetadata> tableProcedures = newSetBinder(binder, TableProcedureMetadata.class);
+        tableProcedures.addBinding().toProvider(MergeTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

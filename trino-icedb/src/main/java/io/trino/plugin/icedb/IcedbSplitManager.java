@@ -22,6 +22,8 @@ import io.trino.spi.type.Type;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
@@ -65,7 +67,11 @@ public final class IcedbSplitManager
         Map<String, Domain> columnDomains = table.unenforcedPredicate().getDomains().orElse(ImmutableMap.of()).entrySet().stream()
                 .collect(toImmutableMap(entry -> entry.getKey().name(), Map.Entry::getValue, (first, _) -> first));
         ImmutableList.Builder<ConnectorSplit> splits = ImmutableList.builder();
+        Optional<Set<String>> executeParts = table.executeParts().map(Set::copyOf);
         for (FileMarker part : snapshot.aliveFiles()) {
+            if (executeParts.isPresent() && !executeParts.get().contains(part.path())) {
+                continue;
+            }
             String path = location.root() + part.path();
             String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
             IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);

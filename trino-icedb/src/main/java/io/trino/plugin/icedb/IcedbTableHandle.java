@@ -5,6 +5,9 @@ import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.TupleDomain;
 
+import java.util.List;
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -15,6 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param snapshotUpperBound the snapshot folds the logs whose name timestamp is below this (see {@code SnapshotTime})
  * @param enforcedPredicate on partition keys and hidden columns: parts that fail it are never opened
  * @param unenforcedPredicate on regular columns: used to skip row groups and pages, still filtered by the engine
+ * @param executeParts for {@code ALTER TABLE ... EXECUTE merge}: the only parts (keys) to read, those the merge replaces
  */
 public record IcedbTableHandle(
         String schemaName,
@@ -22,7 +26,8 @@ public record IcedbTableHandle(
         String location,
         long snapshotUpperBound,
         TupleDomain<IcedbColumnHandle> enforcedPredicate,
-        TupleDomain<IcedbColumnHandle> unenforcedPredicate)
+        TupleDomain<IcedbColumnHandle> unenforcedPredicate,
+        Optional<List<String>> executeParts)
         implements ConnectorTableHandle
 {
     public IcedbTableHandle
@@ -32,6 +37,7 @@ public record IcedbTableHandle(
         requireNonNull(location, "location is null");
         requireNonNull(enforcedPredicate, "enforcedPredicate is null");
         requireNonNull(unenforcedPredicate, "unenforcedPredicate is null");
+        executeParts = executeParts.map(List::copyOf);
     }
 
     @JsonIgnore
@@ -48,7 +54,12 @@ public record IcedbTableHandle(
 
     public IcedbTableHandle withPredicates(TupleDomain<IcedbColumnHandle> enforcedPredicate, TupleDomain<IcedbColumnHandle> unenforcedPredicate)
     {
-        return new IcedbTableHandle(schemaName, tableName, location, snapshotUpperBound, enforcedPredicate, unenforcedPredicate);
+        return new IcedbTableHandle(schemaName, tableName, location, snapshotUpperBound, enforcedPredicate, unenforcedPredicate, executeParts);
+    }
+
+    public IcedbTableHandle withExecuteParts(List<String> parts)
+    {
+        return new IcedbTableHandle(schemaName, tableName, location, snapshotUpperBound, enforcedPredicate, unenforcedPredicate, Optional.of(parts));
     }
 
     @Override

@@ -44,12 +44,16 @@ public final class IcedbTransactionManager
 
     public void commit(ConnectorTransactionHandle transaction)
     {
-        checkArgument(transactions.remove(transaction) != null, "no such transaction: %s", transaction);
+        MemoizedMetadata metadata = transactions.remove(transaction);
+        checkArgument(metadata != null, "no such transaction: %s", transaction);
+        metadata.releaseLeases();
     }
 
     public void rollback(ConnectorTransactionHandle transaction)
     {
-        checkArgument(transactions.remove(transaction) != null, "no such transaction: %s", transaction);
+        MemoizedMetadata metadata = transactions.remove(transaction);
+        checkArgument(metadata != null, "no such transaction: %s", transaction);
+        metadata.releaseLeases();
     }
 
     private final class MemoizedMetadata
@@ -65,6 +69,13 @@ public final class IcedbTransactionManager
                 }
             }
             return metadata;
+        }
+
+        public synchronized void releaseLeases()
+        {
+            if (metadata != null) {
+                metadata.releaseLeases();
+            }
         }
     }
 }

@@ -260,7 +260,8 @@ public final class IcedbMerger
                 table.location().location(),
                 Long.MAX_VALUE,
                 TupleDomain.all(),
-                TupleDomain.all());
+                TupleDomain.all(),
+                Optional.empty());
         List<IcedbColumnHandle> handles = columns.stream()
                 .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
                 .collect(toImmutableList());
