@@ -54,7 +54,7 @@ public final class IcedbSplitManager
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         if (table.enforcedPredicate().isNone() || table.unenforcedPredicate().isNone()) {
-            return new FixedSplitSource(ImmutableList.of());
+            return splitSource(table, ImmutableList.of());
         }
         Snapshot snapshot = transactionManager.get(transaction).snapshot(session, table);
         IcedbTableLocation location = table.tableLocation();
@@ -91,7 +91,16 @@ public final class IcedbSplitManager
                 splits.add(new IcedbSplit(path, start, length, part.bytes(), partition));
             }
         }
-        return new FixedSplitSource(splits.build());
+        return splitSource(table, splits.build());
+    }
+
+    private static ConnectorSplitSource splitSource(IcedbTableHandle table, List<ConnectorSplit> splits)
+    {
+        if (table.executeParts().isPresent()) {
+            // ALTER TABLE ... EXECUTE merge: the parts it reads, for finishTableExecute
+            return new FixedSplitSource(splits, ImmutableList.copyOf(table.executeParts().get()));
+        }
+        return new FixedSplitSource(splits);
     }
 
     private static TupleDomain<IcedbColumnHandle> partLevelOnly(TupleDomain<?> predicate)
