@@ -73,6 +73,17 @@ public class TestIcedbTableExecuteMerge
     }
 
     @Test
+    public void testWhereOnPartitionColumn()
+    {
+        String table = "em.where_column";
+        createHistory(table);
+        assertUpdate("ALTER TABLE %s EXECUTE merge WHERE cust = 'b'".formatted(table));
+        assertThat(computeActual("SELECT partition, count(*) FROM %s GROUP BY partition".formatted(systemTable(table, "files"))).getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("cust=a:4", "cust=b:1");
+    }
+
+    @Test
     public void testInvalidArguments()
     {
         String table = "em.invalid";
