@@ -6,25 +6,21 @@ import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
-import io.icedb.engine.commit.MergeSelection;
-import io.icedb.engine.commit.MergeSelection.MergeGroup;
-import io.icedb.engine.commit.MergedLogBuilder;
-import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.NoSnapshotException;
-import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
+import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
+import io.trino.plugin.icedb.layout.PartitionTransform;
+import io.trino.plugin.icedb.maintenance.IcedbDistributedMerge;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
-import io.trino.plugin.icedb.maintenance.MaintainedTable;
-import io.trino.plugin.icedb.maintenance.TableLogs;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
@@ -77,18 +73,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.UnaryOperator;
 
-import static com.google.common.base.Preconditions.checkState;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_COMMIT_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
@@ -118,8 +113,7 @@ public final class IcedbMetadata
     private final IcedbWriteOperations writeOperations;
     private final IcedbMaintenance maintenance;
     private final JsonCodec<IcedbWrittenPart> partCodec;
-    // ALTER TABLE ... EXECUTE merge: the lease and the logs it read, by table location, from begin to finish
-    private final ConcurrentMap<String, ExecuteState> executes = new ConcurrentHashMap<>();
+    private final IcedbDistributedMerge distributedMerge;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
@@ -129,9 +123,11 @@ public final class IcedbMetadata
             IcedbTypeMapping typeMapping,
             IcedbWriteOperations writeOperations,
             IcedbMaintenance maintenance,
+            TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
@@ -280,8 +276,22 @@ public final class IcedbMetadata
             return Optional.of(new ConstraintApplicationResult<>(table.withPredicates(none, none), TupleDomain.all(), constraint.getExpression(), false));
         }
         Map<IcedbColumnHandle, Domain> domains = summary.getDomains().orElseThrow();
-        TupleDomain<IcedbColumnHandle> partLevel = TupleDomain.withColumnDomains(filterKeys(domains, true));
-        TupleDomain<IcedbColumnHandle> regular = TupleDomain.withColumnDomains(filterKeys(domains, false));
+        Map<String, Type> identityColumns = partitionFields(session, table).stream()
+                .filter(field -> field.getKey().transform() == PartitionTransform.IDENTITY)
+                .collect(toImmutableMap(field -> field.getKey().column(), Map.Entry::getValue, (first, _) -> first));
+        // part-level: known from the part's path alone, so the split manager enforces it exactly
+        Map<IcedbColumnHandle, Domain> partLevelDomains = new LinkedHashMap<>();
+        Map<IcedbColumnHandle, Domain> regularDomains = new LinkedHashMap<>();
+        domains.forEach((column, domain) -> {
+            if (column.isPartLevel() || isExactOnPartitions(column, domain, identityColumns)) {
+                partLevelDomains.put(column, domain);
+            }
+            else {
+                regularDomains.put(column, domain);
+            }
+        });
+        TupleDomain<IcedbColumnHandle> partLevel = TupleDomain.withColumnDomains(partLevelDomains);
+        TupleDomain<IcedbColumnHandle> regular = TupleDomain.withColumnDomains(regularDomains);
 
         TupleDomain<IcedbColumnHandle> enforced = table.enforcedPredicate().intersect(partLevel);
         TupleDomain<IcedbColumnHandle> unenforced = table.unenforcedPredicate().intersect(regular);
@@ -334,11 +344,16 @@ public final class IcedbMetadata
         return Optional.of(new ProjectionApplicationResult<>(handle, newProjections, ImmutableList.copyOf(newAssignments.values()), false));
     }
 
-    private static Map<IcedbColumnHandle, Domain> filterKeys(Map<IcedbColumnHandle, Domain> domains, boolean partLevel)
+    /**
+     * Whether a predicate on a column the table is identity-partitioned by holds for all rows of a part or for none,
+     * judged from the part's path (the Iceberg connector enforces such predicates the same way).
+     */
+    private static boolean isExactOnPartitions(IcedbColumnHandle column, Domain domain, Map<String, Type> identityColumns)
     {
-        return domains.entrySet().stream()
-                .filter(entry -> entry.getKey().isPartLevel() == partLevel)
-                .collect(toImmutableMap(Map.Entry::getKey, Map.Entry::getValue));
+        return column.kind() == IcedbColumnHandle.Kind.REGULAR
+                && column.isBaseColumn()
+                && identityColumns.containsKey(column.name())
+                && IcedbPartitionPruning.isExactForIdentity(identityColumns.get(column.name()), domain);
     }
 
     /**
@@ -366,11 +381,7 @@ public final class IcedbMetadata
             columns.add(new IcedbColumnHandle(column.getKey(), type, IcedbColumnHandle.Kind.REGULAR));
             names.add(column.getKey().toLowerCase(ENGLISH));
         }
-        IcedbTableLocation location = table.tableLocation();
-        Set<String> partitionKeys = new LinkedHashSet<>();
-        for (FileMarker part : snapshot.aliveFiles()) {
-            partitionKeys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(location.prefix(), part.path())).keySet());
-        }
+        List<String> partitionKeys = pathKeys(session, table);
         // keys our partitioning derives from columns (ts_day of day(ts)) are no columns
         names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of())));
         for (String key : partitionKeys) {
@@ -388,6 +399,40 @@ public final class IcedbMetadata
      * The partition fields our properties record for the table, each with its column's type; empty when the table
      * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
      */
+    /**
+     * The Hive keys of the live parts' paths, in path order.
+     */
+    private List<String> pathKeys(ConnectorSession session, IcedbTableHandle table)
+    {
+        String prefix = table.tableLocation().prefix();
+        Set<String> keys = new LinkedHashSet<>();
+        for (FileMarker part : snapshot(session, table).aliveFiles()) {
+            keys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(prefix, part.path())).keySet());
+        }
+        return ImmutableList.copyOf(keys);
+    }
+
+    /**
+     * For a table Python wrote: the Hive keys of its paths that rows written get from the same-named columns, in path
+     * order. Keys that name schema columns count only if all of them can (an identity key of their type): otherwise
+     * only the keys that are no schema columns, as before a key named a column.
+     */
+    private List<String> writePathKeys(ConnectorSession session, IcedbTableHandle table)
+    {
+        Map<String, IcedbColumnHandle> columns = columns(session, table).stream()
+                .collect(toImmutableMap(column -> column.name().toLowerCase(ENGLISH), identity(), (first, _) -> first));
+        List<String> keys = pathKeys(session, table);
+        boolean valuesMakeKeys = keys.stream()
+                .map(key -> columns.get(key.toLowerCase(ENGLISH)))
+                .allMatch(column -> column != null && (column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY || IcedbPartitionField.supports(PartitionTransform.IDENTITY, column.type())));
+        if (valuesMakeKeys) {
+            return keys;
+        }
+        return keys.stream()
+                .filter(key -> columns.containsKey(key.toLowerCase(ENGLISH)) && columns.get(key.toLowerCase(ENGLISH)).kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableList());
+    }
+
     public List<Map.Entry<IcedbPartitionField, Type>> partitionFields(ConnectorSession session, IcedbTableHandle table)
     {
         List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
@@ -481,7 +526,7 @@ public final class IcedbMetadata
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
-        return writeOperations.beginInsert(session, table, insertColumns, snapshot(session, table).schema(), retryMode);
+        return writeOperations.beginInsert(session, table, insertColumns, snapshot(session, table).schema(), writePathKeys(session, table), retryMode);
     }
 
     @Override
@@ -551,7 +596,24 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorTableLayout> getLayoutForTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
-        return getInsertLayout(session, ((IcedbTableExecuteHandle) tableExecuteHandle).table());
+        // one writer per partition, also for derived keys (day(ts)) and Python's Hive keys: one merged part per partition
+        IcedbTableHandle table = ((IcedbTableExecuteHandle) tableExecuteHandle).table();
+        List<IcedbPartitionField> fields = partitionFields(session, table).stream().map(Map.Entry::getKey).collect(toImmutableList());
+        if (fields.isEmpty()) {
+            // as the page sink partitions a table Python wrote
+            fields = writePathKeys(session, table).stream()
+                    .map(key -> new IcedbPartitionField(key, PartitionTransform.IDENTITY, OptionalInt.empty()))
+                    .collect(toImmutableList());
+        }
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> layoutColumns = fields.stream().map(IcedbPartitionField::column).distinct().collect(toImmutableList());
+        List<Integer> channels = fields.stream().map(field -> layoutColumns.indexOf(field.column())).collect(toImmutableList());
+        return Optional.of(new ConnectorTableLayout(
+                new IcedbPartitioningHandle(fields, channels),
+                layoutColumns.stream().map(name -> name.toLowerCase(ENGLISH)).collect(toImmutableList()),
+                false));
     }
 
     @Override
@@ -562,109 +624,49 @@ public final class IcedbMetadata
     {
         IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
         IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
-        MaintainedTable table = maintenance.table(session, source.schemaName(), source.tableName());
-        LeaseHandle lease = maintenance.acquireLease(session, table, "merge");
-        try {
-            // read only now, under the lease, with every log
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
-            Set<String> pinned = snapshot(session, source).aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
-            ImmutableList.Builder<String> selected = ImmutableList.builder();
-            Snapshot snapshot = null;
-            if (!logs.isEmpty() && !source.enforcedPredicate().isNone()) {
-                snapshot = logs.fold();
-                IcedbTableLocation location = source.tableLocation();
-                for (MergeGroup group : MergeSelection.select(snapshot, execute.maxFileSizeBytes(), execute.maxFileCount())) {
-                    IcedbSplit groupSplit = new IcedbSplit(location.root() + group.parts().getFirst().path(), 0, Long.MAX_VALUE, 0, group.partition());
-                    if (!IcedbPartLevelValues.matches(groupSplit, source.enforcedPredicate())) {
-                        continue;
-                    }
-                    for (FileMarker part : group.parts()) {
-                        if (!pinned.contains(part.path())) {
-                            throw new TrinoException(ICEDB_MAINTENANCE_COMMIT_ERROR, format("Table %s changed while the merge was planned (part %s is new); retry", source.schemaTableName(), part.path()));
-                        }
-                        selected.add(part.path());
-                    }
-                }
-            }
-            List<String> replaced = selected.build();
-            executes.put(source.location(), new ExecuteState(table, lease, logs, Optional.ofNullable(snapshot)));
-            List<IcedbColumnHandle> columns = getTableMetadata(session, source).getColumns().stream()
-                    .filter(column -> !column.isHidden())
-                    .map(column -> (IcedbColumnHandle) getColumnHandles(session, source).get(column.getName()))
-                    .collect(toImmutableList());
-            IcedbWritableTableHandle write = writeOperations.beginInsert(session, source, columns, snapshot(session, source).schema(), RetryMode.NO_RETRIES);
-            return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
-        }
-        catch (RuntimeException e) {
-            executes.remove(source.location());
-            closeQuietly(lease, e);
-            if (e instanceof IcedbException icedbException) {
-                throw IcedbMaintenance.translate(table, icedbException);
-            }
-            throw e;
-        }
+        source.enforcedPredicate().getDomains().orElse(ImmutableMap.of()).keySet().stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE)
+                .findFirst()
+                .ifPresent(column -> {
+                    throw new TrinoException(NOT_SUPPORTED, format("ALTER TABLE EXECUTE merge of %s: the WHERE clause can only reference partition columns and $partition, not %s", source.schemaTableName(), column.name()));
+                });
+        Snapshot snapshot = snapshot(session, source);
+        // the columns of the pages: every column that is not hidden, in table order
+        List<IcedbColumnHandle> columns = columns(session, source).stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableList());
+        IcedbWritableTableHandle write = writeOperations.beginInsert(session, source, columns, snapshot.schema(), writePathKeys(session, source), RetryMode.NO_RETRIES);
+
+        List<Map.Entry<IcedbPartitionField, Type>> partitionFields = partitionFields(session, source);
+        List<IcedbPartitionField> fields = partitionFields.stream().map(Map.Entry::getKey).collect(toImmutableList());
+        List<Type> fieldTypes = partitionFields.stream().map(Map.Entry::getValue).collect(toImmutableList());
+        String root = source.tableLocation().root();
+        List<String> replaced = distributedMerge.begin(
+                session,
+                maintenance.table(session, source.schemaName(), source.tableName()),
+                snapshot,
+                execute.maxFileSizeBytes(),
+                execute.maxFileCount(),
+                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition), source.enforcedPredicate(), fields, fieldTypes));
+        return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
     }
 
     @Override
     public void finishTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, Collection<Slice> fragments, List<Object> splitSourceInfo)
     {
         IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
-        ExecuteState state = executes.remove(execute.table().location());
-        checkState(state != null, "merge of %s did not begin in this transaction", execute.table());
-        try (LeaseHandle lease = state.lease()) {
-            List<FileMarker> newParts = fragments.stream()
-                    .map(fragment -> partCodec.fromJson(fragment.getBytes()))
-                    .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
-                    .collect(toImmutableList());
-            if (execute.replacedParts().isEmpty()) {
-                checkState(newParts.isEmpty(), "merge of %s wrote parts but selected none", execute.table());
-                return;
-            }
-            Snapshot snapshot = state.snapshot().orElseThrow();
-            long now = Math.max(maintenance.clock().millis(), state.logs().newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, state.logs().asMap(), Set.copyOf(execute.replacedParts()), newParts, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
-            lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
-        }
-        catch (IcedbException e) {
-            throw IcedbMaintenance.translate(state.table(), e);
-        }
+        List<IcedbWrittenPart> newParts = fragments.stream()
+                .map(fragment -> partCodec.fromJson(fragment.getBytes()))
+                .collect(toImmutableList());
+        distributedMerge.finish(session, execute.table().location(), execute.replacedParts(), newParts);
     }
 
     /**
-     * Releases the leases of merges that began but did not finish (the query failed).
+     * Releases what a merge that began and did not finish holds (the query failed).
      */
-    public void releaseLeases()
+    public void abortTableExecutes()
     {
-        for (ExecuteState state : executes.values()) {
-            try {
-                state.lease().close();
-            }
-            catch (RuntimeException _) {
-                // the lease expires on its own
-            }
-        }
-        executes.clear();
-    }
-
-    private static void closeQuietly(LeaseHandle lease, Exception failure)
-    {
-        try {
-            lease.close();
-        }
-        catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private record ExecuteState(MaintainedTable table, LeaseHandle lease, TableLogs logs, Optional<Snapshot> snapshot)
-    {
-        private ExecuteState
-        {
-            requireNonNull(table, "table is null");
-            requireNonNull(lease, "lease is null");
-            requireNonNull(logs, "logs is null");
-            requireNonNull(snapshot, "snapshot is null");
-        }
+        distributedMerge.abort();
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)

@@ -123,14 +123,12 @@ public final class IcedbPageSink
             partitionChannels.add(channelOf(columns, field.column()));
             partitionTypes.add(dataColumnTypes.get(field.column()));
         }
-        // Hive keys of the table's part paths that are no schema columns: their values go only into the path
-        for (int channel = 0; channel < columns.size(); channel++) {
-            IcedbWriteColumn column = columns.get(channel);
-            if (!column.isDataColumn()) {
-                partitionFields.add(new IcedbPartitionField(column.name(), PartitionTransform.IDENTITY, OptionalInt.empty()));
-                partitionChannels.add(channel);
-                partitionTypes.add(column.type());
-            }
+        // a table Python wrote: the Hive keys of its part paths, in path order, from the same-named columns
+        for (String key : table.pathKeys()) {
+            int channel = channelOfIgnoreCase(columns, key);
+            partitionFields.add(new IcedbPartitionField(key, PartitionTransform.IDENTITY, OptionalInt.empty()));
+            partitionChannels.add(channel);
+            partitionTypes.add(columns.get(channel).type());
         }
         this.partitionFields = partitionFields.build();
         this.partitionChannels = partitionChannels.build();
@@ -143,6 +141,16 @@ public final class IcedbPageSink
         this.writerOptions = IcedbParquetWriterOptions.defaults()
                 .withCompressionCodec(definition.compressionCodec())
                 .withBloomFilterColumns(definition.parquetBloomFilterColumns().stream().collect(toImmutableSet()));
+    }
+
+    private static int channelOfIgnoreCase(List<IcedbWriteColumn> columns, String name)
+    {
+        for (int channel = 0; channel < columns.size(); channel++) {
+            if (columns.get(channel).name().equalsIgnoreCase(name)) {
+                return channel;
+            }
+        }
+        throw new IllegalArgumentException("No column " + name);
     }
 
     private static int channelOf(List<IcedbWriteColumn> columns, String name)

@@ -1,16 +1,21 @@
 package io.trino.plugin.icedb;
 
+import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.NullableValue;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.Type;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -57,6 +62,23 @@ public final class IcedbPartLevelValues
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the rows of the part satisfy {@code enforced} (a table handle's enforced predicate): its part-level
+     * domains and its domains on the columns the table is identity-partitioned by, which the path decides exactly.
+     *
+     * @param fields the table's partitioning, with the type of each field's column in {@code fieldTypes}
+     */
+    public static boolean matchesEnforced(IcedbSplit split, TupleDomain<IcedbColumnHandle> enforced, List<IcedbPartitionField> fields, List<Type> fieldTypes)
+    {
+        if (!matches(split, enforced)) {
+            return false;
+        }
+        Map<String, Domain> columnDomains = enforced.getDomains().orElseThrow().entrySet().stream()
+                .filter(entry -> !entry.getKey().isPartLevel())
+                .collect(toImmutableMap(entry -> entry.getKey().name(), Map.Entry::getValue));
+        return columnDomains.isEmpty() || IcedbPartitionPruning.mayContain(fields, fieldTypes, IcedbPartitions.hiveKeys(split.partition()), columnDomains);
     }
 
     /**

@@ -54,7 +54,7 @@ public final class IcedbSplitManager
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         if (table.enforcedPredicate().isNone() || table.unenforcedPredicate().isNone()) {
-            return splitSource(table, ImmutableList.of());
+            return table.executeParts().isPresent() ? new FixedSplitSource(ImmutableList.of(), ImmutableList.of()) : new FixedSplitSource(ImmutableList.of());
         }
         Snapshot snapshot = transactionManager.get(transaction).snapshot(session, table);
         IcedbTableLocation location = table.tableLocation();
@@ -64,18 +64,23 @@ public final class IcedbSplitManager
         List<Map.Entry<IcedbPartitionField, Type>> partitionFields = transactionManager.get(transaction).partitionFields(session, table);
         List<IcedbPartitionField> fields = partitionFields.stream().map(Map.Entry::getKey).collect(toImmutableList());
         List<Type> fieldTypes = partitionFields.stream().map(Map.Entry::getValue).collect(toImmutableList());
-        Map<String, Domain> columnDomains = table.unenforcedPredicate().getDomains().orElse(ImmutableMap.of()).entrySet().stream()
+        // the enforced domains on partition columns (exact from the path) and the unenforced ones (pruning only)
+        Map<String, Domain> columnDomains = table.enforcedPredicate().intersect(table.unenforcedPredicate()).getDomains().orElse(ImmutableMap.of()).entrySet().stream()
+                .filter(entry -> !entry.getKey().isPartLevel())
                 .collect(toImmutableMap(entry -> entry.getKey().name(), Map.Entry::getValue, (first, _) -> first));
         ImmutableList.Builder<ConnectorSplit> splits = ImmutableList.builder();
         Optional<Set<String>> executeParts = table.executeParts().map(Set::copyOf);
         for (FileMarker part : snapshot.aliveFiles()) {
-            if (executeParts.isPresent() && !executeParts.get().contains(part.path())) {
-                continue;
-            }
             String path = location.root() + part.path();
             String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
             IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);
-            if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate())
+            if (executeParts.isPresent()) {
+                // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
+                if (!executeParts.get().contains(part.path())) {
+                    continue;
+                }
+            }
+            else if (!IcedbPartLevelValues.matches(whole, table.enforcedPredicate())
                     || !IcedbPartLevelValues.matches(whole, dynamicPartLevel)
                     || !IcedbPartLevelValues.matches(whole, constraint)
                     || (!fields.isEmpty() && !IcedbPartitionPruning.mayContain(fields, fieldTypes, IcedbPartitions.hiveKeys(partition), columnDomains))) {
@@ -91,16 +96,11 @@ public final class IcedbSplitManager
                 splits.add(new IcedbSplit(path, start, length, part.bytes(), partition));
             }
         }
-        return splitSource(table, splits.build());
-    }
-
-    private static ConnectorSplitSource splitSource(IcedbTableHandle table, List<ConnectorSplit> splits)
-    {
-        if (table.executeParts().isPresent()) {
-            // ALTER TABLE ... EXECUTE merge: the parts it reads, for finishTableExecute
-            return new FixedSplitSource(splits, ImmutableList.copyOf(table.executeParts().get()));
+        if (executeParts.isPresent()) {
+            // the engine hands a table procedure's split source information to finishTableExecute
+            return new FixedSplitSource(splits.build(), ImmutableList.copyOf(executeParts.get()));
         }
-        return new FixedSplitSource(splits);
+        return new FixedSplitSource(splits.build());
     }
 
     private static TupleDomain<IcedbColumnHandle> partLevelOnly(TupleDomain<?> predicate)

@@ -46,14 +46,14 @@ public final class IcedbTransactionManager
     {
         MemoizedMetadata metadata = transactions.remove(transaction);
         checkArgument(metadata != null, "no such transaction: %s", transaction);
-        metadata.releaseLeases();
+        metadata.abortTableExecutes();
     }
 
     public void rollback(ConnectorTransactionHandle transaction)
     {
         MemoizedMetadata metadata = transactions.remove(transaction);
         checkArgument(metadata != null, "no such transaction: %s", transaction);
-        metadata.releaseLeases();
+        metadata.abortTableExecutes();
     }
 
     private final class MemoizedMetadata
@@ -71,10 +71,10 @@ public final class IcedbTransactionManager
             return metadata;
         }
 
-        public synchronized void releaseLeases()
+        public synchronized void abortTableExecutes()
         {
             if (metadata != null) {
-                metadata.releaseLeases();
+                metadata.abortTableExecutes();
             }
         }
     }

@@ -17,6 +17,8 @@ import static java.util.Objects.requireNonNull;
  * @param location the table's location
  * @param columns the columns of the pages, in page channel order
  * @param definition the table's properties (partitioning, sort order, codec, bloom filters)
+ * @param pathKeys for a table without a {@code partitioning} property (one Python wrote): the Hive keys of its part
+ * paths, in path order; a row goes to the partition its values of the same-named columns give
  * @param newTable for CREATE TABLE AS: the table does not exist yet; its properties and, for a table outside the
  * warehouse directory, its registration are written when it commits
  */
@@ -26,6 +28,7 @@ public record IcedbWritableTableHandle(
         String location,
         List<IcedbWriteColumn> columns,
         IcedbTableDefinition definition,
+        List<String> pathKeys,
         boolean newTable,
         boolean registerLocation)
         implements ConnectorInsertTableHandle, ConnectorOutputTableHandle
@@ -37,6 +40,7 @@ public record IcedbWritableTableHandle(
         requireNonNull(location, "location is null");
         columns = ImmutableList.copyOf(columns);
         requireNonNull(definition, "definition is null");
+        pathKeys = ImmutableList.copyOf(pathKeys);
     }
 
     @JsonIgnore

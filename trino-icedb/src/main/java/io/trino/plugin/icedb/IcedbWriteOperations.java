@@ -202,7 +202,7 @@ public final class IcedbWriteOperations
                 .map(column -> new IcedbWriteColumn(column.getName(), column.getType(), Optional.of(table.schema().columns().get(column.getName()))))
                 .collect(toImmutableList());
         SchemaTableName tableName = tableMetadata.getTable();
-        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), true, table.registerLocation());
+        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), true, table.registerLocation());
     }
 
     public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
@@ -303,8 +303,10 @@ public final class IcedbWriteOperations
     /**
      * @param columns the columns the insert writes, in page channel order
      * @param schema the table's schema in the snapshot the insert planned with
+     * @param pathKeys for a table without a {@code partitioning} property: the Hive keys of its part paths whose values
+     * come from the columns of the same name, in path order
      */
-    public IcedbWritableTableHandle beginInsert(ConnectorSession session, IcedbTableHandle table, List<IcedbColumnHandle> columns, Schema schema, RetryMode retryMode)
+    public IcedbWritableTableHandle beginInsert(ConnectorSession session, IcedbTableHandle table, List<IcedbColumnHandle> columns, Schema schema, List<String> pathKeys, RetryMode retryMode)
     {
         checkRetryMode(retryMode);
         IcedbTableLocation location = table.tableLocation();
@@ -330,7 +332,11 @@ public final class IcedbWriteOperations
             }
         }
         IcedbTableDefinition definition = definition(session.getIdentity(), location);
-        return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), writeColumns.build(), definition, false, false);
+        List<IcedbWriteColumn> written = writeColumns.build();
+        if (!definition.partitioning().isEmpty()) {
+            return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, ImmutableList.of(), false, false);
+        }
+        return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, pathKeys, false, false);
     }
 
     public void finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)

@@ -62,6 +62,16 @@ public final class IcedbPartitionPruning
         return true;
     }
 
+    /**
+     * Whether {@link #mayContain} with an identity field on a column of {@code type} is exact for {@code domain}: every
+     * row of a part it keeps satisfies the domain. Not so when the domain tells NULL and '' apart, as their paths are
+     * the same.
+     */
+    public static boolean isExactForIdentity(Type type, Domain domain)
+    {
+        return !(type instanceof VarcharType) || domain.isNullAllowed() == domain.includesNullableValue(Slices.EMPTY_SLICE);
+    }
+
     static boolean mayContain(IcedbPartitionField field, Type type, Domain domain, Optional<String> key)
     {
         requireNonNull(domain, "domain is null");

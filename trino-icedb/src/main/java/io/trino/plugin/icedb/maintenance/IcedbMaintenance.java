@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.maintenance;
 
 import com.google.inject.Inject;
+import io.airlift.log.Logger;
 import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
@@ -18,17 +19,23 @@ import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
+import jakarta.annotation.PreDestroy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 
+import static io.airlift.concurrent.Threads.daemonThreadsNamed;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_COMMIT_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_LOST;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_UNAVAILABLE;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.Executors.newSingleThreadScheduledExecutor;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 /**
  * What every maintenance operation shares: finding the table, taking its maintenance lease
@@ -36,6 +43,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class IcedbMaintenance
 {
+    private static final Logger log = Logger.get(IcedbMaintenance.class);
+
     /**
      * The host part of the logs we write is {@code trino-} plus random characters, fresh for every commit, so a failed
      * commit's key is never reused.
@@ -47,6 +56,7 @@ public final class IcedbMaintenance
     private final NodeManager nodeManager;
     private final Duration leaseDuration;
     private final Clock clock;
+    private final ScheduledExecutorService renewals = newSingleThreadScheduledExecutor(daemonThreadsNamed("icedb-lease-renewal-%s"));
 
     @Inject
     public IcedbMaintenance(IcedbCatalog catalog, IcedbFileIoFactory fileIoFactory, NodeManager nodeManager, IcedbMaintenanceConfig config)
@@ -108,6 +118,31 @@ public final class IcedbMaintenance
                 throw translate(table, e);
             }
         }
+    }
+
+    /**
+     * Renews the lease every third of its duration until the returned handle is closed, for an operation whose steps
+     * run elsewhere (the workers of {@code ALTER TABLE ... EXECUTE merge}). A renewal that fails is logged; the
+     * operation then fails when it commits, fenced off.
+     */
+    public AutoCloseable keepRenewed(MaintainedTable table, LeaseHandle lease)
+    {
+        long period = Math.max(1, leaseDuration.toMillis() / 3);
+        ScheduledFuture<?> renewal = renewals.scheduleWithFixedDelay(() -> {
+            try {
+                lease.renew();
+            }
+            catch (RuntimeException e) {
+                log.warn(e, "Failed to renew the maintenance lease of table %s", table);
+            }
+        }, period, period, MILLISECONDS);
+        return () -> renewal.cancel(false);
+    }
+
+    @PreDestroy
+    public void shutdown()
+    {
+        renewals.shutdownNow();
     }
 
     public static String newLogHost()

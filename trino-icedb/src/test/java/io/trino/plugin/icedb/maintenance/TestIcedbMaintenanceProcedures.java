@@ -45,6 +45,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -96,14 +97,26 @@ public class TestIcedbMaintenanceProcedures
     public void testMerge()
             throws Exception
     {
-        String table = "merge_basic";
+        assertMerges("merge_basic", MergeStatement.CALL);
+    }
+
+    @Test
+    public void testExecuteMerge()
+            throws Exception
+    {
+        assertMerges("execute_merge_basic", MergeStatement.EXECUTE);
+    }
+
+    private void assertMerges(String table, MergeStatement merge)
+            throws Exception
+    {
         long start = System.currentTimeMillis() - 10 * DAY;
         createHistory(table, start, 4);
         long versionBefore = start + 3 * HOUR;
         MaterializedResult before = checksum(table, "");
         assertThat(partCount(table, "")).isEqualTo(8);
 
-        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        getQueryRunner().execute(merge.sql(table));
 
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(partCount(table, "")).isEqualTo(2);
@@ -131,8 +144,9 @@ public class TestIcedbMaintenanceProcedures
         }
 
         // nothing left to merge: no new log
-        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        getQueryRunner().execute(merge.sql(table));
         assertThat(mergedLogs(prefix)).hasSize(1);
+        assertThat(checksum(table, "")).isEqualTo(before);
     }
 
     @Test
@@ -174,19 +188,32 @@ public class TestIcedbMaintenanceProcedures
     @Test
     public void testMergeTableWrittenByTrino()
     {
-        String table = "merge_sql";
+        assertMergesTableWrittenByTrino("merge_sql", MergeStatement.CALL);
+    }
+
+    @Test
+    public void testExecuteMergeTableWrittenByTrino()
+    {
+        assertMergesTableWrittenByTrino("execute_merge_sql", MergeStatement.EXECUTE);
+    }
+
+    private void assertMergesTableWrittenByTrino(String table, MergeStatement merge)
+    {
         assertUpdate("CREATE SCHEMA IF NOT EXISTS icedb." + SCHEMA);
-        assertUpdate("CREATE TABLE %s (id bigint, name varchar, ts timestamp(6), tags array(varchar), cust varchar) WITH (partitioning = ARRAY['cust'], sorted_by = ARRAY['name DESC', 'id'], compression_codec = 'GZIP')".formatted(qualified(table)));
+        // a derived key too: one merged part per partition needs rows routed by the path their values give
+        assertUpdate("CREATE TABLE %s (id bigint, name varchar, ts timestamp(6), tags array(varchar), cust varchar) WITH (partitioning = ARRAY['cust', 'day(ts)'], sorted_by = ARRAY['name DESC', 'id'], compression_codec = 'GZIP')".formatted(qualified(table)));
         for (int insert = 0; insert < 4; insert++) {
             assertUpdate("INSERT INTO %s SELECT %s * 100 + n, 'name ' || CAST(n %% 7 AS varchar), TIMESTAMP '2026-01-01 00:00:00' + n * INTERVAL '1' SECOND, ARRAY['t' || CAST(n AS varchar)], IF(n %% 2 = 0, 'x', 'y') FROM UNNEST(sequence(1, 30)) AS t(n)".formatted(qualified(table), insert), 30);
         }
         MaterializedResult before = checksum(table, "");
         assertThat(partCount(table, "")).isEqualTo(8);
 
-        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        getQueryRunner().execute(merge.sql(table));
 
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(partCount(table, "")).isEqualTo(2);
+        assertThat(computeActual("SELECT DISTINCT \"$partition\" FROM " + qualified(table)).getOnlyColumnAsSet())
+                .containsExactlyInAnyOrder("cust=x/ts_day=2026-01-01", "cust=y/ts_day=2026-01-01");
         // rows of each merged part in the table's order
         for (Object path : computeActual("SELECT DISTINCT \"$path\" FROM " + qualified(table)).getOnlyColumnAsSet()) {
             Path local = download(((String) path).substring(("s3://" + BUCKET + "/").length()));
@@ -197,6 +224,52 @@ public class TestIcedbMaintenanceProcedures
         // and Trino writes on after the merge
         assertUpdate("INSERT INTO %s VALUES (9999, 'late', NULL, NULL, 'x')".formatted(qualified(table)), 1);
         assertThat(computeScalar("SELECT count(*) FROM " + qualified(table))).isEqualTo(121L);
+    }
+
+    @Test
+    public void testExecuteMergeWhere()
+    {
+        String table = "execute_merge_where";
+        assertUpdate("CREATE SCHEMA IF NOT EXISTS icedb." + SCHEMA);
+        assertUpdate("CREATE TABLE %s (id bigint, note varchar, cust varchar, d date) WITH (partitioning = ARRAY['cust', 'd'])".formatted(qualified(table)));
+        for (int insert = 0; insert < 3; insert++) {
+            assertUpdate("INSERT INTO %s VALUES (%2$s1, 'n', 'a', DATE '2026-01-01'), (%2$s2, NULL, 'b', DATE '2026-01-01'), (%2$s3, 'm', 'c', DATE '2026-01-02'), (%2$s4, '', NULL, DATE '2026-01-02')"
+                    .formatted(qualified(table), insert), 4);
+        }
+        MaterializedResult before = checksum(table, "");
+        assertThat(partsByPartition(table)).containsExactlyInAnyOrder("cust=a/d=2026-01-01:3", "cust=b/d=2026-01-01:3", "cust=c/d=2026-01-02:3", "cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:3");
+
+        // a predicate on a partition column picks partitions
+        assertUpdate("ALTER TABLE %s EXECUTE merge WHERE cust = 'a'".formatted(qualified(table)));
+        assertThat(partsByPartition(table)).containsExactlyInAnyOrder("cust=a/d=2026-01-01:1", "cust=b/d=2026-01-01:3", "cust=c/d=2026-01-02:3", "cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:3");
+        assertUpdate("ALTER TABLE %s EXECUTE merge(max_file_count => 2) WHERE \"$partition\" = 'cust=b/d=2026-01-01'".formatted(qualified(table)));
+        assertThat(partsByPartition(table)).containsExactlyInAnyOrder("cust=a/d=2026-01-01:1", "cust=b/d=2026-01-01:2", "cust=c/d=2026-01-02:3", "cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:3");
+        assertUpdate("ALTER TABLE %s EXECUTE merge WHERE d = DATE '2026-01-02' AND cust >= 'c'".formatted(qualified(table)));
+        assertThat(partsByPartition(table)).containsExactlyInAnyOrder("cust=a/d=2026-01-01:1", "cust=b/d=2026-01-01:2", "cust=c/d=2026-01-02:1", "cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:3");
+        assertThat(checksum(table, "")).isEqualTo(before);
+
+        // predicates the partitions do not decide are refused, and change nothing
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge WHERE note = 'n'".formatted(qualified(table))))
+                .hasMessageContaining("Unexpected FilterNode found in plan");
+        // NULL and '' share a partition path: pick that partition by $partition
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge WHERE cust IS NULL".formatted(qualified(table))))
+                .hasMessageContaining("Unexpected FilterNode found in plan");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge WHERE \"$path\" LIKE '%%a%%'".formatted(qualified(table))))
+                .hasMessageContaining("Unexpected FilterNode found in plan");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge WHERE \"$file_size\" > 0".formatted(qualified(table))))
+                .hasMessageContaining("the WHERE clause can only reference partition columns and $partition, not $file_size");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge(max_file_count => 1)".formatted(qualified(table))))
+                .hasMessageContaining("max_file_count must be at least 2: 1");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE merge(max_file_size => 0)".formatted(qualified(table))))
+                .hasMessageContaining("max_file_size must be positive: 0");
+        assertThat(partsByPartition(table)).containsExactlyInAnyOrder("cust=a/d=2026-01-01:1", "cust=b/d=2026-01-01:2", "cust=c/d=2026-01-02:1", "cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:3");
+
+        // the shared partition of NULL and ''
+        assertUpdate("ALTER TABLE %s EXECUTE merge WHERE \"$partition\" = 'cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02'".formatted(qualified(table)));
+        assertThat(partsByPartition(table)).contains("cust=__HIVE_DEFAULT_PARTITION__/d=2026-01-02:1");
+        assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(computeActual("SELECT count(*) FILTER (WHERE cust IS NULL), count(*) FILTER (WHERE cust = '') FROM " + qualified(table)).getMaterializedRows().getFirst().getFields())
+                .containsExactly(3L, 0L);
     }
 
     @Test
@@ -233,13 +306,18 @@ public class TestIcedbMaintenanceProcedures
             assertThatThrownBy(() -> computeActual("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table)))
                     .hasMessageContaining("other-cluster/query-1")
                     .hasMessageContaining("another maintenance operation is running on the table");
+            assertThatThrownBy(() -> computeActual(MergeStatement.EXECUTE.sql(table)))
+                    .hasMessageContaining("other-cluster/query-1")
+                    .hasMessageContaining("another maintenance operation is running on the table");
             assertThatThrownBy(() -> computeActual("CALL icedb.system.cleanup('%s', '%s', '1d')".formatted(SCHEMA, table)))
                     .hasMessageContaining("other-cluster/query-1");
             assertThat(mergedLogs(prefix)).isEmpty();
             assertThat(partCount(table, "")).isEqualTo(4);
         }
+        // nothing written by the refused merges
+        assertThat(server.listKeys(BUCKET, prefix + "/_data/")).hasSize(4);
         // released: the next merge takes over at once
-        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        assertUpdate(MergeStatement.EXECUTE.sql(table));
         assertThat(partCount(table, "")).isEqualTo(2);
         assertThat(checksum(table, "")).isEqualTo(before);
     }
@@ -277,12 +355,11 @@ public class TestIcedbMaintenanceProcedures
         String table = "merge_concurrent";
         createHistory(table, System.currentTimeMillis() - 10 * DAY, 6);
         MaterializedResult before = checksum(table, "");
-        String call = "CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table);
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                futures.add(executor.submit(() -> getQueryRunner().execute(call)));
+            for (MergeStatement merge : MergeStatement.values()) {
+                futures.add(executor.submit(() -> getQueryRunner().execute(merge.sql(table))));
             }
             int failed = 0;
             for (Future<?> future : futures) {
@@ -363,12 +440,16 @@ public class TestIcedbMaintenanceProcedures
             }));
             for (int maintainer = 0; maintainer < 2; maintainer++) {
                 boolean cleans = maintainer == 0;
+                // one maintainer calls the procedure, the other runs the distributed merge
+                String merge = cleans
+                        ? "CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 3)".formatted(SCHEMA, table)
+                        : "ALTER TABLE %s EXECUTE merge(max_file_count => 3)".formatted(qualified(table));
                 futures.add(executor.submit(() -> {
                     int rounds = 0;
                     while (writing.get() || rounds < 3 || (cleans && cleanups.get() == 0 && rounds < 50)) {
                         rounds++;
                         try {
-                            getQueryRunner().execute("CALL icedb.system.merge(schema_name => '%s', table_name => '%s', max_file_count => 3)".formatted(SCHEMA, table));
+                            getQueryRunner().execute(merge);
                             merges.incrementAndGet();
                             if (cleans) {
                                 getQueryRunner().execute("CALL icedb.system.cleanup('%s', '%s', '1h')".formatted(SCHEMA, table));
@@ -563,14 +644,28 @@ public class TestIcedbMaintenanceProcedures
         server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
         server.createBucket(bucket + "-pre");
         server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket + "-pre");
-        mergePythonTable("py_custom_merge", bucket, "custom_merge", true);
-        mergePythonTable("py_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true);
+        mergePythonTable("py_custom_merge", bucket, "custom_merge", true, MergeStatement.CALL);
+        mergePythonTable("py_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true, MergeStatement.CALL);
         // parts with different column sets in one partition: the merged part has them all
-        mergePythonTable("py_schema_evolution", bucket, "schema_evolution", false);
-        mergePythonTable("py_types", bucket, "types", false);
+        mergePythonTable("py_schema_evolution", bucket, "schema_evolution", false, MergeStatement.CALL);
+        mergePythonTable("py_types", bucket, "types", false, MergeStatement.CALL);
     }
 
-    private void mergePythonTable(String table, String bucket, String tablePrefix, boolean compareRows)
+    @Test
+    public void testExecuteMergePythonTables()
+    {
+        String bucket = "python-execute-merge";
+        server.createBucket(bucket);
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
+        server.createBucket(bucket + "-pre");
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket + "-pre");
+        mergePythonTable("py_execute_custom_merge", bucket, "custom_merge", true, MergeStatement.EXECUTE);
+        mergePythonTable("py_execute_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true, MergeStatement.EXECUTE);
+        mergePythonTable("py_execute_schema_evolution", bucket, "schema_evolution", false, MergeStatement.EXECUTE);
+        mergePythonTable("py_execute_types", bucket, "types", false, MergeStatement.EXECUTE);
+    }
+
+    private void mergePythonTable(String table, String bucket, String tablePrefix, boolean compareRows, MergeStatement merge)
     {
         assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
         S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
@@ -594,11 +689,14 @@ public class TestIcedbMaintenanceProcedures
         fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
         MaterializedResult before = checksum(table, "");
         assertThat(partCount(table, "")).isEqualTo(2 * partsBefore);
+        Set<Object> partitionsBefore = computeActual("SELECT DISTINCT \"$partition\" FROM " + qualified(table)).getOnlyColumnAsSet();
 
-        assertUpdate("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table));
+        getQueryRunner().execute(merge.sql(table));
 
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(partCount(table, "")).isEqualTo(partitions);
+        // every merged part in the partition of the parts it replaced
+        assertThat(computeActual("SELECT DISTINCT \"$partition\" FROM " + qualified(table)).getOnlyColumnAsSet()).isEqualTo(partitionsBefore);
         assertThat(checksum(table, "FOR VERSION AS OF " + insertTime)).isEqualTo(before);
         assertThat(partCount(table, "FOR VERSION AS OF " + insertTime)).isEqualTo(2 * partsBefore);
         assertThat(checksum(table, "FOR VERSION AS OF " + (insertTime - 1))).isEqualTo(pythonState);
@@ -686,6 +784,24 @@ public class TestIcedbMaintenanceProcedures
         }
     }
 
+    private enum MergeStatement
+    {
+        CALL("CALL icedb.system.merge('%s', '%s')"),
+        EXECUTE("ALTER TABLE icedb.%s.%s EXECUTE merge");
+
+        private final String format;
+
+        MergeStatement(String format)
+        {
+            this.format = format;
+        }
+
+        String sql(String table)
+        {
+            return format.formatted(SCHEMA, table);
+        }
+    }
+
     private void createHistory(String table, long start, int inserts)
     {
         TestingTableHistory history = history(SCHEMA + "/" + table);
@@ -724,6 +840,13 @@ public class TestIcedbMaintenanceProcedures
                 .toList();
         String checksums = String.join(", ", columns.stream().map(column -> "checksum(\"%s\")".formatted(column)).toList());
         return computeActual("SELECT count(*), %s FROM %s %s".formatted(checksums, qualified(table), version));
+    }
+
+    private List<String> partsByPartition(String table)
+    {
+        return computeActual("SELECT \"$partition\", count(DISTINCT \"$path\") FROM %s GROUP BY 1".formatted(qualified(table))).getMaterializedRows().stream()
+                .map(row -> row.getField(0) + ":" + row.getField(1))
+                .toList();
     }
 
     private long partCount(String table, String version)
