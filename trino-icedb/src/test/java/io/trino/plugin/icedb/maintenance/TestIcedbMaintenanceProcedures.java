@@ -147,6 +147,10 @@ public class TestIcedbMaintenanceProcedures
         getQueryRunner().execute(merge.sql(table));
         assertThat(mergedLogs(prefix)).hasSize(1);
         assertThat(checksum(table, "")).isEqualTo(before);
+
+        // an insert into this table without properties follows its paths: the key cust is the column cust
+        assertUpdate("INSERT INTO %s (id, cust, val) VALUES (99999, 'b', 1.5)".formatted(qualified(table)), 1);
+        assertThat(computeScalar("SELECT \"$partition\" FROM %s WHERE id = 99999".formatted(qualified(table)))).isEqualTo("cust=b");
     }
 
     @Test
@@ -270,6 +274,13 @@ public class TestIcedbMaintenanceProcedures
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(computeActual("SELECT count(*) FILTER (WHERE cust IS NULL), count(*) FILTER (WHERE cust = '') FROM " + qualified(table)).getMaterializedRows().getFirst().getFields())
                 .containsExactly(3L, 0L);
+        // reads: predicates the paths decide and those they do not
+        assertUpdate("INSERT INTO %s VALUES (100, 'e', '', DATE '2026-01-02')".formatted(qualified(table)), 1);
+        assertThat(computeScalar("SELECT count(*) FROM %s WHERE cust = 'a'".formatted(qualified(table)))).isEqualTo(3L);
+        assertThat(computeScalar("SELECT count(*) FROM %s WHERE cust IS NULL".formatted(qualified(table)))).isEqualTo(3L);
+        assertThat(computeScalar("SELECT count(*) FROM %s WHERE cust = ''".formatted(qualified(table)))).isEqualTo(1L);
+        assertThat(computeScalar("SELECT count(*) FROM %s WHERE cust >= 'c' AND d = DATE '2026-01-02'".formatted(qualified(table)))).isEqualTo(3L);
+        assertThat(computeScalar("SELECT count(*) FROM %s WHERE cust <> 'a'".formatted(qualified(table)))).isEqualTo(7L);
     }
 
     @Test
