@@ -21,6 +21,7 @@ import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.maintenance.IcedbDistributedMerge;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
@@ -86,7 +87,6 @@ import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupport
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
-import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.unpackMillisUtc;
@@ -396,10 +396,6 @@ public final class IcedbMetadata
     }
 
     /**
-     * The partition fields our properties record for the table, each with its column's type; empty when the table
-     * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
-     */
-    /**
      * The Hive keys of the live parts' paths, in path order.
      */
     private List<String> pathKeys(ConnectorSession session, IcedbTableHandle table)
@@ -433,6 +429,10 @@ public final class IcedbMetadata
                 .collect(toImmutableList());
     }
 
+    /**
+     * The partition fields our properties record for the table, each with its column's type; empty when the table
+     * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
+     */
     public List<Map.Entry<IcedbPartitionField, Type>> partitionFields(ConnectorSession session, IcedbTableHandle table)
     {
         List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
@@ -584,12 +584,7 @@ public final class IcedbMetadata
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
         int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
-        if (maxFileSize <= 0) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSize));
-        }
-        if (maxFileCount < 2) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
-        }
+        IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
         return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
     }
 

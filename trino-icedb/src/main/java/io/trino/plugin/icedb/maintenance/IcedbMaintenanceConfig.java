@@ -54,7 +54,7 @@ public final class IcedbMaintenanceConfig
     }
 
     @Config("icedb.maintenance.lease-duration")
-    @ConfigDescription("How long a maintenance operation holds the table's lease before it must renew it (it renews at half); another operation can take over after expiry")
+    @ConfigDescription("How long a maintenance operation holds the table's lease before it must renew it (running merges renew it); another operation can take over after expiry")
     public IcedbMaintenanceConfig setLeaseDuration(Duration leaseDuration)
     {
         this.leaseDuration = leaseDuration;

@@ -111,17 +111,25 @@ public final class IcedbMerger
      */
     public MergeResult merge(ConnectorSession session, MaintainedTable table, long maxFileSizeBytes, int maxFileCount)
     {
-        if (maxFileSizeBytes <= 0) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSizeBytes));
-        }
-        if (maxFileCount < 2) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
-        }
+        checkThresholds(maxFileSizeBytes, maxFileCount);
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "merge")) {
             return merge(session, table, lease, maxFileSizeBytes, maxFileCount);
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
+        }
+    }
+
+    /**
+     * @throws TrinoException {@code INVALID_PROCEDURE_ARGUMENT} for thresholds {@link MergeSelection} cannot apply
+     */
+    public static void checkThresholds(long maxFileSizeBytes, int maxFileCount)
+    {
+        if (maxFileSizeBytes <= 0) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_size must be positive: %s", maxFileSizeBytes));
+        }
+        if (maxFileCount < 2) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("max_file_count must be at least 2: %s", maxFileCount));
         }
     }
 

@@ -58,6 +58,7 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Locale.ENGLISH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -650,30 +651,28 @@ public class TestIcedbMaintenanceProcedures
     @Test
     public void testMergePythonTables()
     {
-        String bucket = "python-merge";
-        server.createBucket(bucket);
-        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
-        server.createBucket(bucket + "-pre");
-        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket + "-pre");
-        mergePythonTable("py_custom_merge", bucket, "custom_merge", true, MergeStatement.CALL);
-        mergePythonTable("py_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true, MergeStatement.CALL);
-        // parts with different column sets in one partition: the merged part has them all
-        mergePythonTable("py_schema_evolution", bucket, "schema_evolution", false, MergeStatement.CALL);
-        mergePythonTable("py_types", bucket, "types", false, MergeStatement.CALL);
+        mergePythonTables(MergeStatement.CALL);
     }
 
     @Test
     public void testExecuteMergePythonTables()
     {
-        String bucket = "python-execute-merge";
+        mergePythonTables(MergeStatement.EXECUTE);
+    }
+
+    private void mergePythonTables(MergeStatement merge)
+    {
+        String bucket = "python-merge-" + merge.name().toLowerCase(ENGLISH);
         server.createBucket(bucket);
         server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
         server.createBucket(bucket + "-pre");
         server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.PRE_CLEANUP_BUCKET), bucket + "-pre");
-        mergePythonTable("py_execute_custom_merge", bucket, "custom_merge", true, MergeStatement.EXECUTE);
-        mergePythonTable("py_execute_many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true, MergeStatement.EXECUTE);
-        mergePythonTable("py_execute_schema_evolution", bucket, "schema_evolution", false, MergeStatement.EXECUTE);
-        mergePythonTable("py_execute_types", bucket, "types", false, MergeStatement.EXECUTE);
+        String tablePrefix = "py_" + merge.name().toLowerCase(ENGLISH) + "_";
+        mergePythonTable(tablePrefix + "custom_merge", bucket, "custom_merge", true, merge);
+        mergePythonTable(tablePrefix + "many_inserts", bucket + "-pre", "many_inserts_merge_cleanup", true, merge);
+        // parts with different column sets in one partition: the merged part has them all
+        mergePythonTable(tablePrefix + "schema_evolution", bucket, "schema_evolution", false, merge);
+        mergePythonTable(tablePrefix + "types", bucket, "types", false, merge);
     }
 
     private void mergePythonTable(String table, String bucket, String tablePrefix, boolean compareRows, MergeStatement merge)

@@ -1,0 +1,44 @@
+package io.trino.plugin.icedb;
+
+import com.google.common.collect.ImmutableMap;
+import io.airlift.units.DataSize;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
+import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
+import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+
+public class TestIcedbConfig
+{
+    @Test
+    public void testDefaults()
+    {
+        assertRecordedDefaults(recordDefaults(IcedbConfig.class)
+                .setWarehouse(null)
+                .setLogCacheMaxEntries(100_000)
+                .setLogReadThreads(16)
+                .setMaxSplitSize(DataSize.of(64, MEGABYTE)));
+    }
+
+    @Test
+    public void testExplicitPropertyMappings()
+    {
+        Map<String, String> properties = ImmutableMap.<String, String>builder()
+                .put("icedb.warehouse", "s3://bucket/warehouse")
+                .put("icedb.log-cache.max-entries", "5")
+                .put("icedb.log-read-threads", "3")
+                .put("icedb.max-split-size", "8MB")
+                .buildOrThrow();
+
+        IcedbConfig expected = new IcedbConfig()
+                .setWarehouse("s3://bucket/warehouse")
+                .setLogCacheMaxEntries(5)
+                .setLogReadThreads(3)
+                .setMaxSplitSize(DataSize.of(8, MEGABYTE));
+
+        assertFullMapping(properties, expected);
+    }
+}
