@@ -8,7 +8,7 @@ import jakarta.validation.constraints.NotNull;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
-public final class IcedbConfig
+public class IcedbConfig
 {
     private String warehouse;
     private int logCacheMaxEntries = 100_000;

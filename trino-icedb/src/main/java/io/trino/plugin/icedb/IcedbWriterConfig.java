@@ -13,7 +13,7 @@ import static io.airlift.units.DataSize.Unit.MEGABYTE;
 /**
  * How page sinks write parts.
  */
-public final class IcedbWriterConfig
+public class IcedbWriterConfig
 {
     private DataSize targetFileSize = DataSize.of(128, MEGABYTE);
     private DataSize sortBufferSize = DataSize.of(64, MEGABYTE);

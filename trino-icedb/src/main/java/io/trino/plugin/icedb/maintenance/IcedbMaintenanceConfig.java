@@ -12,7 +12,7 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 /**
  * Limits of the maintenance procedures ({@code merge}, {@code cleanup}, {@code remove_orphan_files}).
  */
-public final class IcedbMaintenanceConfig
+public class IcedbMaintenanceConfig
 {
     private Duration cleanupMinRetention = new Duration(7, DAYS);
     private Duration removeOrphanFilesMinRetention = new Duration(7, DAYS);
