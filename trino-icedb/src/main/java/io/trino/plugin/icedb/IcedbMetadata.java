@@ -193,7 +193,8 @@ public final class IcedbMetadata
                 tableName,
                 location,
                 snapshot(session, table),
-                key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key)));
+                key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key),
+                () -> maintenance.history(session, baseName, location)));
     }
 
     /**

@@ -115,6 +115,9 @@ public abstract class BaseIcedbFixtureReadsTest
         // every log line of a marker counts, also a marker a later log repeats
         assertThat((long) computeActual("SELECT sum(file_markers) FROM \"%s$log\"".formatted(table)).getOnlyValue())
                 .isGreaterThanOrEqualTo(now.get("file_markers").asLong());
+        // replaying what each log added and removed ends at the alive parts
+        assertThat(computeActual("SELECT sum(added_parts) - sum(removed_parts), sum(added_bytes) - sum(removed_bytes) FROM \"%s$log\"".formatted(table)).getMaterializedRows().getFirst().getFields())
+                .isEqualTo(computeActual("SELECT count(*), coalesce(sum(file_size_in_bytes), 0) FROM \"%s$files\"".formatted(table)).getMaterializedRows().getFirst().getFields());
     }
 
     @Test

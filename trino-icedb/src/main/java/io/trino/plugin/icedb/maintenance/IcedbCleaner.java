@@ -1,5 +1,6 @@
 package io.trino.plugin.icedb.maintenance;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.airlift.units.Duration;
@@ -8,6 +9,7 @@ import io.icedb.engine.commit.CleanupPlanner;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
@@ -15,11 +17,13 @@ import io.trino.spi.connector.ConnectorSession;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.toMap;
 
 /**
  * Tombstone cleanup (spec §5) that keeps time travel inside the retention window: under the maintenance lease, plans with
@@ -54,6 +58,7 @@ public final class IcedbCleaner
                     minRetention,
                     table.name()));
         }
+        long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "cleanup")) {
             TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
             long now = maintenance.clock().millis();
@@ -77,6 +82,14 @@ public final class IcedbCleaner
                         e.getMessage()), e);
             }
             CleanupResult result = new CleanupResult(plan.windowStartMillis(), Optional.of(folded.key()), plan.dataPartsToDelete().size(), plan.logsToDelete().size());
+            Set<String> deletedParts = Set.copyOf(plan.dataPartsToDelete());
+            long bytesDeleted = logs.asMap().values().stream()
+                    .flatMap(logFile -> logFile.fileMarkers().stream())
+                    .filter(marker -> deletedParts.contains(marker.path()))
+                    .collect(toMap(FileMarker::path, FileMarker::bytes, (first, _) -> first))
+                    .values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             log.info("Cleanup of table %s with retention %s (window from %s): folded %s logs into %s, deleted %s dead parts and %s logs",
                     table,
                     retention,
@@ -85,6 +98,11 @@ public final class IcedbCleaner
                     folded.key(),
                     plan.dataPartsToDelete().size(),
                     plan.logsToDelete().size());
+            maintenance.recordRun(session, table, "cleanup", startedMillis, result.foldedLog(), ImmutableMap.of(
+                    "parts_deleted", (long) result.partsDeleted(),
+                    "bytes_deleted", bytesDeleted,
+                    "logs_deleted", (long) result.logsDeleted(),
+                    "retention_window_start_ms", result.windowStartMillis()));
             return result;
         }
         catch (IcedbException e) {

@@ -22,6 +22,7 @@ import io.trino.spi.connector.ConnectorSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -69,6 +70,7 @@ public final class IcedbDistributedMerge
             Predicate<String> partitionFilter)
     {
         checkState(!running.containsKey(table.location().location()), "A merge of %s is already running in this transaction", table);
+        long startedMillis = maintenance.clock().millis();
         List<MergeGroup> planned = MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount).stream()
                 .filter(group -> partitionFilter.test(group.partition()))
                 .collect(toImmutableList());
@@ -87,7 +89,7 @@ public final class IcedbDistributedMerge
                     .map(FileMarker::path)
                     .collect(toImmutableList());
             AutoCloseable renewal = maintenance.keepRenewed(table, lease);
-            running.put(table.location().location(), new Running(table, lease, renewal, logs, groups));
+            running.put(table.location().location(), new Running(table, startedMillis, lease, renewal, logs, groups));
             log.info("Merge of table %s began: %s parts (%s bytes) in %s partitions", table, selected.size(), groups.stream().mapToLong(MergeGroup::totalBytes).sum(), groups.size());
             return selected;
         }
@@ -153,6 +155,14 @@ public final class IcedbDistributedMerge
                     merge.groups().stream().map(MergeGroup::partition).toList(),
                     mergedLog.log().key(),
                     mergedLog.sourceLogs().size());
+            maintenance.recordRun(session, table, "merge", merge.startedMillis(), Optional.of(mergedLog.log().key()), MergeResult.metrics(
+                    merge.groups().size(),
+                    replacedParts.size(),
+                    merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
+                    newParts.size(),
+                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
+                    newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum(),
+                    mergedLog.sourceLogs().size()));
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
@@ -209,7 +219,7 @@ public final class IcedbDistributedMerge
         }
     }
 
-    private record Running(MaintainedTable table, LeaseHandle lease, AutoCloseable renewal, TableLogs logs, List<MergeGroup> groups)
+    private record Running(MaintainedTable table, long startedMillis, LeaseHandle lease, AutoCloseable renewal, TableLogs logs, List<MergeGroup> groups)
     {
         private Running
         {

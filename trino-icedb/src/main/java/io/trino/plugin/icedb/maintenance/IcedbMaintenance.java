@@ -6,6 +6,8 @@ import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
+import io.icedb.engine.history.MaintenanceHistory;
+import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.lease.LeaseOptions;
 import io.icedb.engine.lease.MaintenanceLease;
@@ -21,9 +23,13 @@ import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
 import jakarta.annotation.PreDestroy;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 
@@ -95,13 +101,46 @@ public final class IcedbMaintenance
      */
     public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation)
     {
-        String holder = format("%s/%s/%s", nodeManager.getCurrentNode().getNodeIdentifier(), session.getQueryId(), operation);
         try {
-            return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder, leaseDuration);
+            return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration);
         }
         catch (IcedbException e) {
             throw translate(table, e);
         }
+    }
+
+    /**
+     * Records what a run that changed the table did, for {@code "t$maintenance"}. The run's work is done and stays done:
+     * a record that cannot be written is only logged.
+     */
+    public void recordRun(ConnectorSession session, MaintainedTable table, String operation, long startedMillis, Optional<String> logKey, Map<String, Long> metrics)
+    {
+        MaintenanceRun run = new MaintenanceRun(operation, startedMillis, clock.millis(), holder(session, operation), logKey, metrics);
+        try {
+            MaintenanceHistory.record(table.fileIo(), table.prefix(), run);
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn(e, "Failed to record the %s run of table %s in its maintenance history: %s", operation, table, metrics);
+        }
+    }
+
+    /**
+     * The recorded maintenance runs of the table, oldest first.
+     */
+    public List<MaintenanceRun> history(ConnectorSession session, SchemaTableName name, IcedbTableLocation location)
+    {
+        MaintainedTable table = new MaintainedTable(name, location, fileIoFactory.create(session.getIdentity(), location));
+        try {
+            return MaintenanceHistory.read(table.fileIo(), table.prefix());
+        }
+        catch (IcedbException e) {
+            throw translate(table, e);
+        }
+    }
+
+    private String holder(ConnectorSession session, String operation)
+    {
+        return format("%s/%s/%s", nodeManager.getCurrentNode().getNodeIdentifier(), session.getQueryId(), operation);
     }
 
     /**

@@ -112,8 +112,9 @@ public final class IcedbMerger
     public MergeResult merge(ConnectorSession session, MaintainedTable table, long maxFileSizeBytes, int maxFileCount)
     {
         checkThresholds(maxFileSizeBytes, maxFileCount);
+        long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "merge")) {
-            return merge(session, table, lease, maxFileSizeBytes, maxFileCount);
+            return merge(session, table, lease, maxFileSizeBytes, maxFileCount, startedMillis);
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
@@ -133,7 +134,7 @@ public final class IcedbMerger
         }
     }
 
-    private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount)
+    private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount, long startedMillis)
     {
         // read only now, under the lease, with every log
         TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
@@ -187,6 +188,14 @@ public final class IcedbMerger
                     merged.stream().map(MergedPartition::partition).toList(),
                     mergedLog.log().key(),
                     mergedLog.sourceLogs().size());
+            maintenance.recordRun(session, table, "merge", startedMillis, result.mergedLog(), MergeResult.metrics(
+                    merged.size(),
+                    result.partsMerged(),
+                    result.bytesBefore(),
+                    merged.size(),
+                    result.bytesAfter(),
+                    merged.stream().mapToLong(MergedPartition::rows).sum(),
+                    mergedLog.sourceLogs().size()));
             return result;
         }
         catch (IOException e) {

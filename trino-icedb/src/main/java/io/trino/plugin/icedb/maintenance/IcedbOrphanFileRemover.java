@@ -1,5 +1,6 @@
 package io.trino.plugin.icedb.maintenance;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.airlift.units.Duration;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
@@ -129,6 +131,12 @@ public final class IcedbOrphanFileRemover
                     dataPrefix,
                     keptYoung,
                     deleted);
+            maintenance.recordRun(session, table, "remove_orphan_files", now, Optional.empty(), ImmutableMap.of(
+                    "files_scanned", (long) objects.size(),
+                    "files_deleted", (long) deleted.size(),
+                    "bytes_deleted", deletedBytes,
+                    "files_kept_young", (long) keptYoung,
+                    "older_than_ms", olderThanMillis));
             return result;
         }
         catch (IcedbException e) {

@@ -1,6 +1,9 @@
 package io.trino.plugin.icedb.maintenance;
 
+import com.google.common.collect.ImmutableMap;
+
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -45,5 +48,21 @@ public record MergeResult(List<MergedPartition> partitions, Optional<String> mer
     public long bytesAfter()
     {
         return partitions.stream().mapToLong(MergedPartition::bytesAfter).sum();
+    }
+
+    /**
+     * What a merge did, by the names {@code "t$maintenance"} shows for {@code CALL merge} and {@code EXECUTE merge} alike.
+     */
+    public static Map<String, Long> metrics(long partitions, long partsMerged, long bytesMerged, long partsWritten, long bytesWritten, long rowsWritten, long logsSuperseded)
+    {
+        return ImmutableMap.<String, Long>builder()
+                .put("partitions", partitions)
+                .put("parts_merged", partsMerged)
+                .put("bytes_merged", bytesMerged)
+                .put("parts_written", partsWritten)
+                .put("bytes_written", bytesWritten)
+                .put("rows_written", rowsWritten)
+                .put("logs_superseded", logsSuperseded)
+                .buildOrThrow();
     }
 }

@@ -10,9 +10,11 @@ import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.Type;
 
 import java.util.List;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -45,10 +47,8 @@ public final class IcedbSystemTable
     @Override
     public RecordCursor cursor(ConnectorTransactionHandle transaction, ConnectorSession session, TupleDomain<Integer> constraint)
     {
-        InMemoryRecordSet.Builder records = InMemoryRecordSet.builder(metadata);
-        for (List<Object> row : rows) {
-            records.addRow(row.toArray());
-        }
-        return records.build().cursor();
+        // the record set itself, not its builder, which does not take map values
+        List<Type> types = metadata.getColumns().stream().map(ColumnMetadata::getType).collect(toImmutableList());
+        return new InMemoryRecordSet(types, rows).cursor();
     }
 }

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb.system;
 
 import com.google.common.collect.ImmutableList;
 import io.icedb.engine.Snapshot;
+import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
@@ -10,17 +11,22 @@ import io.trino.plugin.icedb.IcedbPartitions;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.type.MapType;
+import io.trino.spi.type.TypeOperators;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.spi.block.MapValueBuilder.buildMapValue;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -30,13 +36,14 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 
 /**
  * The rows of the metadata tables of one snapshot:
- * {@code "t$files"} (the alive parts), {@code "t$log"} (every log file folded), {@code "t$partitions"} (parts and bytes per partition).
+ * {@code "t$files"} (the alive parts), {@code "t$log"} (every log file folded), {@code "t$partitions"} (parts and bytes per
+ * partition), and {@code "t$maintenance"} (what maintenance runs did, from the table's history, not from the snapshot).
  */
 public final class IcedbSystemTables
 {
     public enum Kind
     {
-        FILES, LOG, PARTITIONS;
+        FILES, LOG, PARTITIONS, MAINTENANCE;
 
         public static Optional<Kind> fromSuffix(String suffix)
         {
@@ -46,14 +53,23 @@ public final class IcedbSystemTables
         }
     }
 
+    private static final MapType METRICS_TYPE = new MapType(VARCHAR, BIGINT, new TypeOperators());
+
     private IcedbSystemTables() {}
 
-    public static IcedbSystemTable create(Kind kind, SchemaTableName name, IcedbTableLocation location, Snapshot snapshot, Function<String, LogFile> logReader)
+    public static IcedbSystemTable create(
+            Kind kind,
+            SchemaTableName name,
+            IcedbTableLocation location,
+            Snapshot snapshot,
+            Function<String, LogFile> logReader,
+            Supplier<List<MaintenanceRun>> maintenanceHistory)
     {
         return switch (kind) {
             case FILES -> files(name, location, snapshot);
             case LOG -> log(name, snapshot, logReader);
             case PARTITIONS -> partitions(name, location, snapshot);
+            case MAINTENANCE -> maintenance(name, maintenanceHistory.get());
         };
     }
 
@@ -77,6 +93,11 @@ public final class IcedbSystemTables
         return new IcedbSystemTable(name, columns, rows);
     }
 
+    /**
+     * Besides what each log file holds, what it changed: the logs are replayed in fold order, and a part counts as added
+     * by the log that first makes it alive and as removed by the log that tombstones it while alive (so a merged log,
+     * which restates every part of the logs it supersedes, shows just the parts it replaced and wrote).
+     */
     private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, Function<String, LogFile> logReader)
     {
         List<ColumnMetadata> columns = ImmutableList.of(
@@ -87,14 +108,31 @@ public final class IcedbSystemTables
                 new ColumnMetadata("file_markers", BIGINT),
                 new ColumnMetadata("tombstoned_markers", BIGINT),
                 new ColumnMetadata("log_tombstones", BIGINT),
-                new ColumnMetadata("superseded", BOOLEAN));
+                new ColumnMetadata("superseded", BOOLEAN),
+                new ColumnMetadata("added_parts", BIGINT),
+                new ColumnMetadata("removed_parts", BIGINT),
+                new ColumnMetadata("added_bytes", BIGINT),
+                new ColumnMetadata("removed_bytes", BIGINT));
         Set<String> superseded = snapshot.logTombstones().stream()
                 .map(LogTombstone::path)
                 .collect(toImmutableSet());
+        Map<String, Long> aliveBytes = new HashMap<>();
         List<List<Object>> rows = new ArrayList<>();
         for (String key : snapshot.logFiles()) {
             Optional<LogFileName> fileName = LogFileName.parse(key.substring(key.lastIndexOf('/') + 1));
             LogFile logFile = logReader.apply(key);
+            long[] changes = new long[4];
+            for (FileMarker marker : logFile.fileMarkers()) {
+                if (marker.isAlive() && !aliveBytes.containsKey(marker.path())) {
+                    aliveBytes.put(marker.path(), marker.bytes());
+                    changes[0]++;
+                    changes[2] += marker.bytes();
+                }
+                else if (!marker.isAlive() && aliveBytes.containsKey(marker.path())) {
+                    changes[1]++;
+                    changes[3] += aliveBytes.remove(marker.path());
+                }
+            }
             rows.add(Arrays.asList(
                     key,
                     fileName.map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
@@ -103,7 +141,11 @@ public final class IcedbSystemTables
                     (long) logFile.fileMarkers().size(),
                     logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
                     (long) logFile.logTombstones().size(),
-                    superseded.contains(key)));
+                    superseded.contains(key),
+                    changes[0],
+                    changes[1],
+                    changes[2],
+                    changes[3]));
         }
         return new IcedbSystemTable(name, columns, rows);
     }
@@ -122,6 +164,31 @@ public final class IcedbSystemTables
         }
         List<List<Object>> rows = new ArrayList<>();
         partitions.forEach((partition, totals) -> rows.add(Arrays.asList(partition, totals[0], totals[1])));
+        return new IcedbSystemTable(name, columns, rows);
+    }
+
+    private static IcedbSystemTable maintenance(SchemaTableName name, List<MaintenanceRun> runs)
+    {
+        List<ColumnMetadata> columns = ImmutableList.of(
+                new ColumnMetadata("operation", VARCHAR),
+                new ColumnMetadata("started", TIMESTAMP_TZ_MILLIS),
+                new ColumnMetadata("finished", TIMESTAMP_TZ_MILLIS),
+                new ColumnMetadata("holder", VARCHAR),
+                new ColumnMetadata("log_file", VARCHAR),
+                new ColumnMetadata("metrics", METRICS_TYPE));
+        List<List<Object>> rows = new ArrayList<>();
+        for (MaintenanceRun run : runs) {
+            rows.add(Arrays.asList(
+                    run.operation(),
+                    packDateTimeWithZone(run.startedMillis(), UTC_KEY),
+                    packDateTimeWithZone(run.finishedMillis(), UTC_KEY),
+                    run.holder(),
+                    run.logKey().orElse(null),
+                    buildMapValue(METRICS_TYPE, run.metrics().size(), (keys, values) -> run.metrics().forEach((metric, value) -> {
+                        VARCHAR.writeString(keys, metric);
+                        BIGINT.writeLong(values, value);
+                    }))));
+        }
         return new IcedbSystemTable(name, columns, rows);
     }
 }

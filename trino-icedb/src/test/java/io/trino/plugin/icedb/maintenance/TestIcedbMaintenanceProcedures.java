@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.maintenance;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.icedb.engine.commit.InsertLogBuilder;
 import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.commit.PlannedLog;
@@ -116,8 +117,11 @@ public class TestIcedbMaintenanceProcedures
         long versionBefore = start + 3 * HOUR;
         MaterializedResult before = checksum(table, "");
         assertThat(partCount(table, "")).isEqualTo(8);
+        long bytesBefore = (long) computeScalar("SELECT sum(file_size_in_bytes) FROM %s".formatted(metadataTable(table, "files")));
+        long rows = (long) computeScalar("SELECT count(*) FROM " + qualified(table));
+        assertThat(computeScalar("SELECT count(*) FROM %s".formatted(metadataTable(table, "maintenance")))).isEqualTo(0L);
 
-        getQueryRunner().execute(merge.sql(table));
+        String queryId = getQueryRunner().executeWithPlan(getSession(), merge.sql(table)).queryId().toString();
 
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(partCount(table, "")).isEqualTo(2);
@@ -132,6 +136,26 @@ public class TestIcedbMaintenanceProcedures
         assertThat(mergedLog.fileMarkers().stream().filter(marker -> !marker.isAlive())).hasSize(8);
         assertThat(mergedLog.logTombstones()).hasSize(4);
         assertThat(mergedLog.schema().columns().keySet()).containsExactly("id", "cust", "val", "note", "extra");
+        long bytesAfter = (long) computeScalar("SELECT sum(file_size_in_bytes) FROM %s".formatted(metadataTable(table, "files")));
+        // what the merge did: in $log by the parts its log replaced and wrote, in $maintenance by its record
+        assertThat(computeActual("SELECT added_parts, removed_parts, added_bytes, removed_bytes FROM %s WHERE merged".formatted(metadataTable(table, "log"))).getMaterializedRows().getFirst().getFields())
+                .containsExactly(2L, 8L, bytesAfter, bytesBefore);
+        List<MaterializedRow> runs = computeActual("SELECT operation, holder, log_file, metrics, started <= finished FROM %s".formatted(metadataTable(table, "maintenance"))).getMaterializedRows();
+        assertThat(runs).hasSize(1);
+        MaterializedRow run = runs.getFirst();
+        assertThat(run.getField(0)).isEqualTo("merge");
+        assertThat((String) run.getField(1)).endsWith("/" + queryId + "/merge");
+        assertThat(run.getField(2)).isEqualTo(mergedLogs.getFirst());
+        assertThat(run.getField(3)).isEqualTo(ImmutableMap.builder()
+                .put("partitions", 2L)
+                .put("parts_merged", 8L)
+                .put("bytes_merged", bytesBefore)
+                .put("parts_written", 2L)
+                .put("bytes_written", bytesAfter)
+                .put("rows_written", rows)
+                .put("logs_superseded", 4L)
+                .buildOrThrow());
+        assertThat(run.getField(4)).isEqualTo(true);
 
         List<FileMarker> newParts = mergedLog.fileMarkers().stream().filter(FileMarker::isAlive).toList();
         for (FileMarker part : newParts) {
@@ -147,6 +171,8 @@ public class TestIcedbMaintenanceProcedures
         // nothing left to merge: no new log
         getQueryRunner().execute(merge.sql(table));
         assertThat(mergedLogs(prefix)).hasSize(1);
+        // and no record of a run that changed nothing
+        assertThat(computeScalar("SELECT count(*) FROM %s".formatted(metadataTable(table, "maintenance")))).isEqualTo(1L);
         assertThat(checksum(table, "")).isEqualTo(before);
 
         // an insert into this table without properties follows its paths: the key cust is the column cust
@@ -593,6 +619,17 @@ public class TestIcedbMaintenanceProcedures
         // a second cleanup right away has nothing to do
         assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '5d')".formatted(SCHEMA, table));
         assertThat(logKeys(prefix)).isEqualTo(logsAfter);
+        // one record, of the cleanup that deleted something
+        MaterializedRow run = computeActual("SELECT operation, log_file, metrics FROM %s".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().getFirst();
+        assertThat(computeScalar("SELECT count(*) FROM %s".formatted(metadataTable(table, "maintenance")))).isEqualTo(1L);
+        assertThat(run.getField(0)).isEqualTo("cleanup");
+        assertThat(run.getField(1)).isEqualTo(logsAfter.getFirst());
+        @SuppressWarnings("unchecked")
+        Map<String, Long> metrics = (Map<String, Long>) run.getField(2);
+        assertThat(metrics).containsEntry("parts_deleted", 4L)
+                .containsEntry("logs_deleted", 5L)
+                .containsEntry("bytes_deleted", oldParts.stream().mapToLong(part -> part.marker().bytes()).sum());
+        assertThat(metrics.get("retention_window_start_ms")).isBetween(now - 5 * DAY, System.currentTimeMillis() - 5 * DAY);
     }
 
     @Test
@@ -640,12 +677,16 @@ public class TestIcedbMaintenanceProcedures
         assertThat(remaining).containsAll(referenced);
         assertThat(server.listKeys(BUCKET, TablePaths.dataPrefix(prefix))).hasSize(referenced.size() + 1);
         assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(computeActual("SELECT operation, log_file, metrics FROM %s".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().getFirst().getFields())
+                .containsExactly("remove_orphan_files", null, ImmutableMap.of("files_scanned", 8L, "files_deleted", 2L, "bytes_deleted", 6L, "files_kept_young", 1L, "older_than_ms", threshold));
 
         // with a retention threshold: the young orphan is older than one second by now
         Thread.sleep(1_100);
         assertUpdate("CALL icedb.system.remove_orphan_files(schema_name => '%s', table_name => '%s', retention_threshold => '1s')".formatted(SCHEMA, table));
         assertThat(server.listKeys(BUCKET, TablePaths.dataPrefix(prefix))).containsExactlyInAnyOrderElementsOf(referenced);
         assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(computeActual("SELECT metrics['files_deleted'], metrics['bytes_deleted'] FROM %s ORDER BY finished DESC LIMIT 1".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().getFirst().getFields())
+                .containsExactly(1L, 2L);
     }
 
     @Test
@@ -867,6 +908,11 @@ public class TestIcedbMaintenanceProcedures
     private static String qualified(String table)
     {
         return "icedb.%s.%s".formatted(SCHEMA, table);
+    }
+
+    private static String metadataTable(String table, String suffix)
+    {
+        return "icedb.%s.\"%s$%s\"".formatted(SCHEMA, table, suffix);
     }
 
     private static String timestampAsOf(long millis)
