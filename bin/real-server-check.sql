@@ -25,3 +25,4 @@ ALTER TABLE icedb.demo.orders EXECUTE merge WHERE orderstatus = 'F';
 ALTER TABLE icedb.demo.orders EXECUTE merge(max_file_count => 5);
 SELECT partition, parts FROM icedb.demo."orders$partitions" ORDER BY partition;
 SELECT count(*) AS order_rows, sum(totalprice) AS total FROM icedb.demo.orders;
+SELECT operation, metrics['parts_merged'] AS parts_merged, metrics['parts_written'] AS parts_written, metrics['rows_written'] AS rows_written FROM icedb.demo."orders$maintenance" ORDER BY finished;
