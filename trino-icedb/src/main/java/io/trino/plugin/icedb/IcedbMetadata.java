@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
+import io.airlift.units.Duration;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
@@ -19,10 +20,15 @@ import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.PartitionTransform;
+import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbDistributedMerge;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbMerger;
+import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
+import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.Assignment;
@@ -112,6 +118,8 @@ public final class IcedbMetadata
     private final IcedbTypeMapping typeMapping;
     private final IcedbWriteOperations writeOperations;
     private final IcedbMaintenance maintenance;
+    private final IcedbCleaner cleaner;
+    private final IcedbOrphanFileRemover orphanFileRemover;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbDistributedMerge distributedMerge;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
@@ -123,9 +131,13 @@ public final class IcedbMetadata
             IcedbTypeMapping typeMapping,
             IcedbWriteOperations writeOperations,
             IcedbMaintenance maintenance,
+            IcedbCleaner cleaner,
+            IcedbOrphanFileRemover orphanFileRemover,
             TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec)
     {
+        this.cleaner = requireNonNull(cleaner, "cleaner is null");
+        this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
@@ -576,13 +588,18 @@ public final class IcedbMetadata
             Map<String, Object> executeProperties,
             RetryMode retryMode)
     {
-        if (!procedureName.equals(MergeTableProcedure.NAME)) {
-            throw new IllegalArgumentException("Unknown procedure: " + procedureName);
-        }
         if (retryMode != RetryMode.NO_RETRIES) {
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
         }
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        switch (procedureName) {
+            case MergeTableProcedure.NAME -> {}
+            case CleanupTableProcedure.NAME, RemoveOrphanFilesTableProcedure.NAME -> {
+                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) executeProperties.get(CleanupTableProcedure.RETENTION_THRESHOLD));
+                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedureName, retentionThreshold));
+            }
+            default -> throw new IllegalArgumentException("Unknown procedure: " + procedureName);
+        }
         long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
         int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
         IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
@@ -592,6 +609,9 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorTableLayout> getLayoutForTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
+        if (!(tableExecuteHandle instanceof IcedbTableExecuteHandle)) {
+            return Optional.empty();
+        }
         // one writer per partition, also for derived keys (day(ts)) and Python's Hive keys: one merged part per partition
         IcedbTableHandle table = ((IcedbTableExecuteHandle) tableExecuteHandle).table();
         List<IcedbPartitionField> fields = partitionFields(session, table).stream().map(Map.Entry::getKey).collect(toImmutableList());
@@ -655,6 +675,21 @@ public final class IcedbMetadata
                 .map(fragment -> partCodec.fromJson(fragment.getBytes()))
                 .collect(toImmutableList());
         distributedMerge.finish(session, execute.table().location(), execute.replacedParts(), newParts);
+    }
+
+    @Override
+    public void executeTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
+    {
+        IcedbCoordinatorExecuteHandle execute = (IcedbCoordinatorExecuteHandle) tableExecuteHandle;
+        MaintainedTable table = maintenance.table(session, execute.table().schemaName(), execute.table().tableName());
+        switch (execute.procedure()) {
+            case CleanupTableProcedure.NAME -> cleaner.cleanup(session, table, execute.retentionThreshold().orElse(cleaner.minRetention()));
+            case RemoveOrphanFilesTableProcedure.NAME -> {
+                Duration retention = execute.retentionThreshold().orElse(orphanFileRemover.minRetention());
+                orphanFileRemover.removeOrphanFiles(session, table, maintenance.clock().millis() - retention.toMillis());
+            }
+            default -> throw new IllegalArgumentException("Unknown procedure: " + execute.procedure());
+        }
     }
 
     /**

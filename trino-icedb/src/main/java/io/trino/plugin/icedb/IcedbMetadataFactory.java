@@ -4,7 +4,9 @@ import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,10 +19,23 @@ public final class IcedbMetadataFactory
     private final IcedbMaintenance maintenance;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final JsonCodec<IcedbWrittenPart> partCodec;
+    private final IcedbCleaner cleaner;
+    private final IcedbOrphanFileRemover orphanFileRemover;
 
     @Inject
-    public IcedbMetadataFactory(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, IcedbTypeMapping typeMapping, IcedbWriteOperations writeOperations, IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory, JsonCodec<IcedbWrittenPart> partCodec)
+    public IcedbMetadataFactory(
+            IcedbCatalog catalog,
+            IcedbSnapshotLoader snapshotLoader,
+            IcedbTypeMapping typeMapping,
+            IcedbWriteOperations writeOperations,
+            IcedbMaintenance maintenance,
+            IcedbCleaner cleaner,
+            IcedbOrphanFileRemover orphanFileRemover,
+            TrinoFileSystemFactory fileSystemFactory,
+            JsonCodec<IcedbWrittenPart> partCodec)
     {
+        this.cleaner = requireNonNull(cleaner, "cleaner is null");
+        this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
@@ -32,6 +47,6 @@ public final class IcedbMetadataFactory
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, writeOperations, maintenance, fileSystemFactory, partCodec);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, writeOperations, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec);
     }
 }

@@ -19,10 +19,12 @@ import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
 import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
+import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
+import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
@@ -91,6 +93,8 @@ public final class IcedbModule
         procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
         Multibinder<TableProcedureMetadata> tableProcedures = newSetBinder(binder, TableProcedureMetadata.class);
         tableProcedures.addBinding().toProvider(MergeTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(CleanupTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(RemoveOrphanFilesTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

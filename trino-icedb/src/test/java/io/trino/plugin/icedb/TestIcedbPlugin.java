@@ -31,6 +31,7 @@ public class TestIcedbPlugin
                         "bootstrap.quiet", "true"),
                 new TestingConnectorContext());
         assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table", "merge", "cleanup", "remove_orphan_files");
+        assertThat(connector.getTableProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("MERGE", "CLEANUP", "REMOVE_ORPHAN_FILES");
         connector.shutdown();
 
         connector = factory.create(

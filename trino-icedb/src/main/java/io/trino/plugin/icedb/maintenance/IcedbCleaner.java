@@ -46,6 +46,14 @@ public final class IcedbCleaner
     }
 
     /**
+     * The shortest retention accepted, and the default.
+     */
+    public Duration minRetention()
+    {
+        return minRetention;
+    }
+
+    /**
      * @throws TrinoException {@code INVALID_PROCEDURE_ARGUMENT} when {@code retention} is shorter than {@code icedb.cleanup.min-retention}
      */
     public CleanupResult cleanup(ConnectorSession session, MaintainedTable table, Duration retention)

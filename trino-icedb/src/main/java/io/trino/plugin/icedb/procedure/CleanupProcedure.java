@@ -6,7 +6,6 @@ import com.google.inject.Provider;
 import io.airlift.units.Duration;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
-import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -42,14 +41,12 @@ public final class CleanupProcedure
 
     private final IcedbMaintenance maintenance;
     private final IcedbCleaner cleaner;
-    private final Duration defaultRetention;
 
     @Inject
-    public CleanupProcedure(IcedbMaintenance maintenance, IcedbCleaner cleaner, IcedbMaintenanceConfig config)
+    public CleanupProcedure(IcedbMaintenance maintenance, IcedbCleaner cleaner)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
-        this.defaultRetention = config.getCleanupMinRetention();
     }
 
     @Override
@@ -68,7 +65,7 @@ public final class CleanupProcedure
     public void cleanup(ConnectorSession session, String schemaName, String tableName, String retention)
     {
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
-            Duration duration = retention == null ? defaultRetention : parseDuration("retention", retention);
+            Duration duration = retention == null ? cleaner.minRetention() : parseDuration("retention", retention);
             MaintainedTable table = maintenance.table(session, schemaName, tableName);
             cleaner.cleanup(session, table, duration);
         }

@@ -689,6 +689,57 @@ public class TestIcedbMaintenanceProcedures
                 .containsExactly(1L, 2L);
     }
 
+    /**
+     * The Iceberg connector's forms: {@code ALTER TABLE ... EXECUTE cleanup / remove_orphan_files(retention_threshold => ...)}.
+     */
+    @Test
+    public void testExecuteCleanupAndRemoveOrphanFiles()
+            throws Exception
+    {
+        String table = "execute_cleanup";
+        String prefix = SCHEMA + "/" + table;
+        long now = System.currentTimeMillis();
+        long start = now - 10 * DAY;
+        TestingTableHistory history = history(prefix);
+        List<TestingTableHistory.Part> first = insertParts(history, 0, start);
+        history.commitInsert(start, first);
+        List<TestingTableHistory.Part> second = insertParts(history, 1, start + HOUR);
+        history.commitInsert(start + HOUR, second);
+        history.commitMerge(start + 2 * HOUR, "cust=a", List.of(first.getFirst().marker(), second.getFirst().marker()));
+        long recentInsert = now - DAY;
+        history.commitInsert(recentInsert, insertParts(history, 2, recentInsert));
+        MaterializedResult current = checksum(table, "");
+        MaterializedResult atRecentInsert = checksum(table, "FOR VERSION AS OF " + recentInsert);
+        String orphan = prefix + "/_data/cust=b/" + UUID.randomUUID() + ".parquet";
+        server.putObject(BUCKET, orphan, new byte[] {1, 2, 3, 4});
+
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE cleanup(retention_threshold => '30m')".formatted(qualified(table))))
+                .hasMessageContaining("Retention specified (30.00m) is shorter than the minimum retention configured in the system (1.00h, icedb.cleanup.min-retention)");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE cleanup(retention_threshold => 'a week')".formatted(qualified(table))))
+                .hasMessageContaining("retention_threshold");
+        assertThatThrownBy(() -> computeActual("ALTER TABLE %s EXECUTE cleanup WHERE cust = 'a'".formatted(qualified(table))))
+                .hasMessageContaining("WHERE not supported for procedure CLEANUP");
+        assertThat(logKeys(prefix)).hasSize(4);
+
+        assertUpdate("ALTER TABLE %s EXECUTE cleanup(retention_threshold => '5d')".formatted(qualified(table)));
+
+        // the two parts the old merge replaced are gone, the three old logs folded into one; the window reads as before
+        assertThat(server.listKeys(BUCKET, first.getFirst().marker().path())).isEmpty();
+        assertThat(server.listKeys(BUCKET, second.getFirst().marker().path())).isEmpty();
+        assertThat(logKeys(prefix)).hasSize(2);
+        assertThat(checksum(table, "")).isEqualTo(current);
+        assertThat(checksum(table, "FOR VERSION AS OF " + recentInsert)).isEqualTo(atRecentInsert);
+
+        // the orphan is older than a second by now; the referenced parts stay
+        Thread.sleep(1_100);
+        assertUpdate("ALTER TABLE %s EXECUTE remove_orphan_files(retention_threshold => '1s')".formatted(qualified(table)));
+        assertThat(server.listKeys(BUCKET, orphan)).isEmpty();
+        assertThat(checksum(table, "")).isEqualTo(current);
+
+        assertThat(computeActual("SELECT operation, element_at(metrics, 'parts_deleted'), element_at(metrics, 'logs_deleted'), element_at(metrics, 'files_deleted') FROM %s ORDER BY finished".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().stream().map(MaterializedRow::getFields).toList())
+                .containsExactly(Arrays.asList("cleanup", 2L, 3L, null), Arrays.asList("remove_orphan_files", null, null, 1L));
+    }
+
     @Test
     public void testMergePythonTables()
     {
