@@ -361,6 +361,33 @@ public class TestIcedbMaintenanceProcedures
     }
 
     /**
+     * A distributed merge whose workers fail: no log, no record, and the lease released with the query, not at its expiry.
+     */
+    @Test
+    public void testFailedExecuteMergeReleasesTheLeaseAndCommitsNothing()
+    {
+        String table = "execute_merge_fails";
+        String prefix = SCHEMA + "/" + table;
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 2);
+        MaterializedResult before = checksum(table, "");
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), BUCKET);
+        String damaged = server.listKeys(BUCKET, prefix + "/_data/cust=b/").getFirst();
+        byte[] content = readObject(fileIo, damaged);
+        server.putObject(BUCKET, damaged, "not a parquet file".getBytes(UTF_8));
+
+        assertThatThrownBy(() -> computeActual(MergeStatement.EXECUTE.sql(table)))
+                .hasMessageContaining(damaged);
+        assertThat(mergedLogs(prefix)).isEmpty();
+        assertThat(computeScalar("SELECT count(*) FROM " + metadataTable(table, "maintenance"))).isEqualTo(0L);
+
+        server.putObject(BUCKET, damaged, content);
+        assertUpdate(MergeStatement.EXECUTE.sql(table));
+        assertThat(partCount(table, "")).isEqualTo(2);
+        assertThat(checksum(table, "")).isEqualTo(before);
+        assertThat(computeScalar("SELECT count(*) FROM " + metadataTable(table, "maintenance"))).isEqualTo(1L);
+    }
+
+    /**
      * A holder that stalled past its expiry is taken over by the merge and can no longer commit (fencing).
      */
     @Test
