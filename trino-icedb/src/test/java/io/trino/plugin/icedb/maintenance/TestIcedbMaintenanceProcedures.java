@@ -666,13 +666,8 @@ public class TestIcedbMaintenanceProcedures
         String table = "orphans";
         String prefix = SCHEMA + "/" + table;
         long start = System.currentTimeMillis() - DAY;
-        TestingTableHistory history = history(prefix);
-        List<TestingTableHistory.Part> first = insertParts(history, 0, start);
-        history.commitInsert(start, first);
-        List<TestingTableHistory.Part> second = insertParts(history, 1, start + HOUR);
-        history.commitInsert(start + HOUR, second);
         // the replaced parts stay, referenced by dead markers only
-        history.commitMerge(start + 2 * HOUR, "cust=a", List.of(first.getFirst().marker(), second.getFirst().marker()));
+        createMergedHistory(history(prefix), start);
         MaterializedResult before = checksum(table, "");
         List<String> referenced = server.listKeys(BUCKET, TablePaths.dataPrefix(prefix));
         assertThat(referenced).hasSize(5);
@@ -728,11 +723,7 @@ public class TestIcedbMaintenanceProcedures
         long now = System.currentTimeMillis();
         long start = now - 10 * DAY;
         TestingTableHistory history = history(prefix);
-        List<TestingTableHistory.Part> first = insertParts(history, 0, start);
-        history.commitInsert(start, first);
-        List<TestingTableHistory.Part> second = insertParts(history, 1, start + HOUR);
-        history.commitInsert(start + HOUR, second);
-        history.commitMerge(start + 2 * HOUR, "cust=a", List.of(first.getFirst().marker(), second.getFirst().marker()));
+        List<String> replaced = createMergedHistory(history, start);
         long recentInsert = now - DAY;
         history.commitInsert(recentInsert, insertParts(history, 2, recentInsert));
         MaterializedResult current = checksum(table, "");
@@ -751,8 +742,9 @@ public class TestIcedbMaintenanceProcedures
         assertUpdate("ALTER TABLE %s EXECUTE cleanup(retention_threshold => '5d')".formatted(qualified(table)));
 
         // the two parts the old merge replaced are gone, the three old logs folded into one; the window reads as before
-        assertThat(server.listKeys(BUCKET, first.getFirst().marker().path())).isEmpty();
-        assertThat(server.listKeys(BUCKET, second.getFirst().marker().path())).isEmpty();
+        for (String part : replaced) {
+            assertThat(server.listKeys(BUCKET, part)).isEmpty();
+        }
         assertThat(logKeys(prefix)).hasSize(2);
         assertThat(checksum(table, "")).isEqualTo(current);
         assertThat(checksum(table, "FOR VERSION AS OF " + recentInsert)).isEqualTo(atRecentInsert);
@@ -938,6 +930,22 @@ public class TestIcedbMaintenanceProcedures
             long time = start + insert * HOUR;
             history.commitInsert(time, insertParts(history, insert, time));
         }
+    }
+
+    /**
+     * Two inserts of a part per partition, an hour apart, and a merge of partition {@code cust=a} an hour later.
+     *
+     * @return the keys of the two parts the merge replaced
+     */
+    private static List<String> createMergedHistory(TestingTableHistory history, long start)
+    {
+        List<TestingTableHistory.Part> first = insertParts(history, 0, start);
+        history.commitInsert(start, first);
+        List<TestingTableHistory.Part> second = insertParts(history, 1, start + HOUR);
+        history.commitInsert(start + HOUR, second);
+        List<FileMarker> replaced = List.of(first.getFirst().marker(), second.getFirst().marker());
+        history.commitMerge(start + 2 * HOUR, "cust=a", replaced);
+        return replaced.stream().map(FileMarker::path).toList();
     }
 
     private TestingTableHistory history(String prefix)
