@@ -6,9 +6,11 @@ import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.commit.InsertLogBuilder;
 import io.icedb.engine.commit.PlannedLog;
+import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.exceptions.SchemaConflictException;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogFileParser;
@@ -75,6 +77,24 @@ public final class IcedbLogCommitter
                 parts,
                 () -> LogFileName.uniqueHost(hostPrefix),
                 System::currentTimeMillis);
+    }
+
+    /**
+     * Commits a table's first log through the table's lease, which the caller holds (so that of statements racing to
+     * create one table, exactly one does).
+     *
+     * @return the key of the created log
+     */
+    public String commitFirstLog(SchemaTableName table, IcedbTableLocation location, Schema schema, List<FileMarker> parts, String writerId, LeaseHandle lease)
+    {
+        PlannedLog planned = InsertLogBuilder.build(location.prefix(), LogFileName.uniqueHost(hostPrefix(writerId)), System.currentTimeMillis(), schema, parts);
+        try {
+            lease.commit(planned.key(), LogFileParser.write(planned.content()));
+        }
+        catch (IcedbException e) {
+            throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to create table %s (%s): %s", table, location, e.getMessage()), e);
+        }
+        return planned.key();
     }
 
     /**

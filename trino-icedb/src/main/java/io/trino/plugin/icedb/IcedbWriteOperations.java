@@ -7,8 +7,12 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
+import io.airlift.log.Logger;
 import io.airlift.slice.Slice;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.spec.TablePaths;
@@ -18,6 +22,8 @@ import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
 import io.trino.spi.TrinoException;
@@ -36,6 +42,7 @@ import io.trino.spi.type.TypeManager;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,7 +82,10 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbWriteOperations
 {
     public static final String SCHEMA_MARKER_FILE = "schema.json";
+    private static final Logger log = Logger.get(IcedbWriteOperations.class);
     private static final String CREATED_BY_TRINO = "created_by_trino";
+    // statements racing to create a table hold its lease only while committing the first log
+    private static final Duration CREATE_LEASE_WAIT = Duration.ofSeconds(30);
     /**
      * Schema and table names: they are key prefixes of every object of the table, and S3 keys have at most 1,024 bytes.
      */
@@ -87,6 +97,7 @@ public final class IcedbWriteOperations
     private final IcedbFileIoFactory fileIoFactory;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final IcedbLogCommitter committer;
+    private final IcedbMaintenance maintenance;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final TrinoToDuckDbTypes trinoToDuckDbTypes;
 
@@ -96,9 +107,11 @@ public final class IcedbWriteOperations
             IcedbFileIoFactory fileIoFactory,
             TrinoFileSystemFactory fileSystemFactory,
             IcedbLogCommitter committer,
+            IcedbMaintenance maintenance,
             JsonCodec<IcedbWrittenPart> partCodec,
             TypeManager typeManager)
     {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
@@ -183,8 +196,12 @@ public final class IcedbWriteOperations
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", tableName));
         }
         NewTable table = prepareNewTable(session, tableMetadata);
-        table.definition().write(fileIoFactory.create(session.getIdentity(), table.location()), table.location());
-        committer.commit(session.getIdentity(), tableName, table.location(), table.schema(), ImmutableList.of(), session.getQueryId());
+        if (!createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of())) {
+            if (saveMode == SaveMode.IGNORE) {
+                return;
+            }
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", tableName));
+        }
         if (table.registerLocation()) {
             register(session.getIdentity(), tableName, table.location());
         }
@@ -207,15 +224,12 @@ public final class IcedbWriteOperations
 
     public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
-        IcedbTableLocation location = table.tableLocation();
-        if (committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).isPresent()) {
-            // another CREATE TABLE committed first: our parts stay orphans, named by no log
+        if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments))) {
+            // our parts stay orphans, named by no log
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", table.schemaTableName()));
         }
-        table.definition().write(fileIoFactory.create(session.getIdentity(), location), location);
-        commitParts(session, table, fragments, true);
         if (table.registerLocation()) {
-            register(session.getIdentity(), table.schemaTableName(), location);
+            register(session.getIdentity(), table.schemaTableName(), table.tableLocation());
         }
     }
 
@@ -346,21 +360,67 @@ public final class IcedbWriteOperations
 
     private void commitParts(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments, boolean always)
     {
-        List<IcedbWrittenPart> parts = fragments.stream()
-                .map(fragment -> partCodec.fromJson(fragment.getBytes()))
-                .collect(toImmutableList());
-        if (parts.isEmpty() && !always) {
+        List<FileMarker> markers = markers(fragments);
+        if (markers.isEmpty() && !always) {
             // nothing was written: no log, the table is unchanged
             return;
         }
+        committer.commit(session.getIdentity(), table.schemaTableName(), table.tableLocation(), writtenSchema(table), markers, session.getQueryId());
+    }
+
+    private List<FileMarker> markers(Collection<Slice> fragments)
+    {
+        return fragments.stream()
+                .map(fragment -> partCodec.fromJson(fragment.getBytes()))
+                .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
+                .collect(toImmutableList());
+    }
+
+    private static Schema writtenSchema(IcedbWritableTableHandle table)
+    {
         Map<String, String> written = new LinkedHashMap<>();
         for (IcedbWriteColumn column : table.columns()) {
             column.duckDbType().ifPresent(type -> written.put(column.name(), type));
         }
-        List<FileMarker> markers = parts.stream()
-                .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
-                .collect(toImmutableList());
-        committer.commit(session.getIdentity(), table.schemaTableName(), table.tableLocation(), new Schema(written), markers, session.getQueryId());
+        return new Schema(written);
+    }
+
+    /**
+     * Writes the table's properties and commits its first log under the table's lease: of statements racing to create
+     * one table, the first to take the lease creates it, and the others, taking it after, find its log.
+     *
+     * @return false when the table exists already
+     */
+    private boolean createFirstLog(ConnectorSession session, SchemaTableName name, IcedbTableLocation location, IcedbTableDefinition definition, Schema schema, List<FileMarker> parts)
+    {
+        MaintainedTable table = new MaintainedTable(name, location, fileIoFactory.create(session.getIdentity(), location));
+        LeaseHandle lease;
+        try {
+            lease = maintenance.acquireLease(session, table, "create", CREATE_LEASE_WAIT);
+        }
+        catch (LeaseUnavailableException e) {
+            throw new TrinoException(ALREADY_EXISTS, format("Table %s is being created or maintained by a concurrent statement: %s", name, e.getMessage()), e);
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(table, e);
+        }
+        try {
+            // a log without columns is a no-op log the lease left for a creator that failed mid-commit
+            if (committer.currentSchema(session.getIdentity(), name, location).filter(current -> !current.columns().isEmpty()).isPresent()) {
+                return false;
+            }
+            definition.write(table.fileIo(), location);
+            committer.commitFirstLog(name, location, schema, parts, session.getQueryId(), lease);
+            return true;
+        }
+        finally {
+            try {
+                lease.release();
+            }
+            catch (RuntimeException e) {
+                log.warn(e, "Failed to release the lease of table %s after creating it; it expires on its own", table);
+            }
+        }
     }
 
     // schema evolution, comments, removal

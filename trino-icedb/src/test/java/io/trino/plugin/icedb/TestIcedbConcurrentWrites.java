@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -90,19 +91,71 @@ public class TestIcedbConcurrentWrites
         assertThat(new HashSet<>(server.listKeys(BUCKET, "warehouse/c/race/_data/"))).isEqualTo(parts);
     }
 
+    /**
+     * Statements racing to create one table: exactly one creates it, with its rows only; the others fail with
+     * {@code ALREADY_EXISTS} and commit nothing.
+     */
+    @Test
+    public void testRacingCreatesMakeOneTable()
+            throws Exception
+    {
+        // a schema of their own: the failed statements' parts stay behind as orphans
+        assertUpdate("CREATE SCHEMA icedb.create_race");
+        int writers = 4;
+        ExecutorService executor = Executors.newFixedThreadPool(writers);
+        try {
+            for (int round = 0; round < 4; round++) {
+                String table = "create_race.t" + round;
+                boolean withRows = round % 2 == 0;
+                List<Future<?>> creates = new ArrayList<>();
+                for (int writer = 0; writer < writers; writer++) {
+                    String sql = withRows
+                            ? "CREATE TABLE %s AS SELECT %s AS writer, x AS id FROM UNNEST(sequence(1, 500)) AS t(x)".formatted(table, writer)
+                            : "CREATE TABLE %s (writer integer, id bigint, c%s varchar)".formatted(table, writer);
+                    creates.add(executor.submit(() -> getQueryRunner().execute(sql)));
+                }
+                int failed = 0;
+                for (Future<?> create : creates) {
+                    try {
+                        create.get();
+                    }
+                    catch (ExecutionException e) {
+                        failed++;
+                        assertThat(e.getCause()).hasMessageContaining("already exists");
+                    }
+                }
+                assertThat(failed).as(table).isEqualTo(writers - 1);
+                assertThat(server.listKeys(BUCKET, "warehouse/" + table.replace('.', '/') + "/_log/")).as(table).hasSize(1);
+                if (withRows) {
+                    assertThat(query("SELECT count(*), count(DISTINCT id), count(DISTINCT writer) FROM " + table))
+                            .matches("VALUES (BIGINT '500', BIGINT '500', BIGINT '1')");
+                }
+                else {
+                    // the columns of one statement only
+                    assertThat(computeActual("SHOW COLUMNS FROM " + table).getRowCount()).isEqualTo(3);
+                }
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
     @Test
     public void testPartitionValuesStayInsideDataOnS3()
     {
-        assertUpdate("CREATE TABLE c.odd_values (id integer, p varchar) WITH (partitioning = ARRAY['p'])");
-        assertUpdate("INSERT INTO c.odd_values VALUES (1, 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')", 9);
-        assertThat(query("SELECT id, p FROM c.odd_values"))
+        // a schema of its own: every object under it is this table's
+        assertUpdate("CREATE SCHEMA icedb.odd");
+        assertUpdate("CREATE TABLE odd.odd_values (id integer, p varchar) WITH (partitioning = ARRAY['p'])");
+        assertUpdate("INSERT INTO odd.odd_values VALUES (1, 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')", 9);
+        assertThat(query("SELECT id, p FROM odd.odd_values"))
                 .matches("VALUES (1, VARCHAR 'a/b'), (2, '../x'), (3, 'k=v'), (4, '%'), (5, ''), (6, NULL), (7, 'ü名😀'), (8, '..'), (9, '/')");
-        assertThat(query("SELECT id FROM c.odd_values WHERE p = '../x'")).matches("VALUES 2");
-        List<String> keys = server.listKeys(BUCKET, "warehouse/c/");
+        assertThat(query("SELECT id FROM odd.odd_values WHERE p = '../x'")).matches("VALUES 2");
+        List<String> keys = server.listKeys(BUCKET, "warehouse/odd/");
         assertThat(keys).filteredOn(key -> key.endsWith(".parquet")).hasSizeBetween(8, 9).allSatisfy(key -> {
-            assertThat(key).startsWith("warehouse/c/odd_values/_data/p=");
+            assertThat(key).startsWith("warehouse/odd/odd_values/_data/p=");
             // exactly one directory level below _data/: the partition segment
-            assertThat(key.substring("warehouse/c/odd_values/_data/".length()).split("/")).hasSize(2);
+            assertThat(key.substring("warehouse/odd/odd_values/_data/".length()).split("/")).hasSize(2);
         });
     }
 

@@ -144,6 +144,16 @@ public final class IcedbMaintenance
     }
 
     /**
+     * Takes the table's lease, waiting up to {@code waitTimeout} for another holder to release it or for its lease to expire.
+     *
+     * @throws LeaseUnavailableException when another holder still has it then
+     */
+    public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation, Duration waitTimeout)
+    {
+        return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration, waitTimeout);
+    }
+
+    /**
      * Renews the lease when less than half of its duration is left (between long steps of an operation).
      */
     public void renewIfHalfGone(MaintainedTable table, LeaseHandle lease)
