@@ -7,6 +7,8 @@ import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.history.MaintenanceHistory;
+import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.io.LocalFileIo;
 import io.icedb.engine.spec.FileMarker;
 
@@ -117,16 +119,17 @@ public final class IcedbCli
         String tablePrefix = trimSlashes(positional.get(1));
         SnapshotTime time = at.map(SnapshotTime::asOfTimestamp).orElseGet(SnapshotTime::latest);
 
+        LocalFileIo fileIo = new LocalFileIo(root);
         Snapshot snapshot;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            SnapshotReader reader = new SnapshotReader(new LocalFileIo(root), new LogFileCache(), executor, MAX_READ_CONCURRENCY);
+            SnapshotReader reader = new SnapshotReader(fileIo, new LogFileCache(), executor, MAX_READ_CONCURRENCY);
             snapshot = reader.read(tablePrefix, time);
         }
-        writeJson(snapshot, out);
+        writeJson(snapshot, MaintenanceHistory.read(fileIo, tablePrefix), out);
         return 0;
     }
 
-    static void writeJson(Snapshot snapshot, OutputStream out)
+    static void writeJson(Snapshot snapshot, List<MaintenanceRun> maintenanceRuns, OutputStream out)
             throws IOException
     {
         JsonGenerator generator = new JsonFactory().createGenerator(out);
@@ -154,6 +157,21 @@ public final class IcedbCli
         generator.writeEndArray();
         generator.writeNumberField("dead_files", snapshot.deadFiles().size());
         generator.writeNumberField("log_tombstones", snapshot.logTombstones().size());
+        // what maintenance runs did, from P/_icedb/history/ (all of them, whatever --at says)
+        generator.writeArrayFieldStart("maintenance_runs");
+        for (MaintenanceRun run : maintenanceRuns) {
+            generator.writeStartObject();
+            generator.writeStringField("operation", run.operation());
+            generator.writeNumberField("started", run.startedMillis());
+            generator.writeNumberField("finished", run.finishedMillis());
+            generator.writeObjectFieldStart("metrics");
+            for (Map.Entry<String, Long> metric : run.metrics().entrySet()) {
+                generator.writeNumberField(metric.getKey(), metric.getValue());
+            }
+            generator.writeEndObject();
+            generator.writeEndObject();
+        }
+        generator.writeEndArray();
         generator.writeEndObject();
         generator.writeRaw('\n');
         generator.close();

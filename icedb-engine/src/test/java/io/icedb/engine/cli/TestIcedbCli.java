@@ -1,13 +1,22 @@
 package io.icedb.engine.cli;
 
 import io.icedb.engine.JsonTree;
+import io.icedb.engine.history.MaintenanceHistory;
+import io.icedb.engine.history.MaintenanceRun;
+import io.icedb.engine.io.LocalFileIo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +32,7 @@ final class TestIcedbCli
         assertThat(result.status()).isZero();
         assertThat(result.err()).isEmpty();
         Map<String, Object> json = JsonTree.object(JsonTree.read(result.out().getBytes(UTF_8)));
-        assertThat(json.keySet()).containsExactly("schema", "alive_files", "log_files", "dead_files", "log_tombstones");
+        assertThat(json.keySet()).containsExactly("schema", "alive_files", "log_files", "dead_files", "log_tombstones", "maintenance_runs");
         assertThat(json.get("schema")).isEqualTo(Map.of("ts", "BIGINT", "event", "VARCHAR", "user_id", "VARCHAR", "properties", "STRUCT(page_name VARCHAR)"));
         assertThat(JsonTree.object(json.get("schema")).keySet()).containsExactly("ts", "event", "user_id", "properties");
         assertThat(json.get("alive_files")).isEqualTo(List.of(
@@ -32,6 +41,41 @@ final class TestIcedbCli
         assertThat(json.get("log_files")).isEqualTo(List.of("readme/_log/1795579471416_heldout-py.jsonl"));
         assertThat(json.get("dead_files")).isEqualTo(0L);
         assertThat(json.get("log_tombstones")).isEqualTo(0L);
+        assertThat(json.get("maintenance_runs")).isEqualTo(List.of());
+    }
+
+    @Test
+    void testInspectListsMaintenanceRuns(@TempDir Path root)
+            throws Exception
+    {
+        copyDirectory(WAREHOUSE.resolve("readme"), root.resolve("readme"));
+        LocalFileIo fileIo = new LocalFileIo(root);
+        Map<String, Long> metrics = new LinkedHashMap<>();
+        metrics.put("parts_merged", 2L);
+        metrics.put("parts_written", 1L);
+        MaintenanceHistory.record(fileIo, "readme", new MaintenanceRun("merge", 10, 20, "node/query/merge", Optional.of("readme/_log/19_m_x.jsonl"), metrics));
+
+        Result result = run("inspect", root.toString(), "readme");
+
+        assertThat(result.status()).isZero();
+        assertThat(JsonTree.object(JsonTree.read(result.out().getBytes(UTF_8))).get("maintenance_runs"))
+                .isEqualTo(List.of(Map.of("operation", "merge", "started", 10L, "finished", 20L, "metrics", Map.of("parts_merged", 2L, "parts_written", 1L))));
+    }
+
+    private static void copyDirectory(Path source, Path target)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                }
+                else {
+                    Files.copy(path, copy);
+                }
+            }
+        }
     }
 
     @Test
