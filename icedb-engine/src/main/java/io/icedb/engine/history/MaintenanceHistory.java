@@ -94,6 +94,25 @@ public final class MaintenanceHistory
         return runs;
     }
 
+    /**
+     * The keys of the records of runs that finished before {@code millis}, known by their names alone (for a cleanup that
+     * keeps the history as long as the table's own).
+     */
+    public static List<String> recordsFinishedBefore(IcedbFileIo fileIo, String tablePrefix, long millis)
+            throws IOException
+    {
+        String prefix = historyPrefix(tablePrefix);
+        List<String> keys = new ArrayList<>();
+        for (FileEntry entry : fileIo.list(prefix)) {
+            String name = entry.key().substring(prefix.length());
+            if (RECORD_NAME.matcher(name).matches() && Long.parseLong(name.substring(0, 20)) < millis) {
+                keys.add(entry.key());
+            }
+        }
+        keys.sort(Comparator.naturalOrder());
+        return keys;
+    }
+
     static byte[] write(MaintenanceRun run)
     {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -45,6 +45,20 @@ final class TestMaintenanceHistory
     }
 
     @Test
+    void testRecordsFinishedBefore()
+            throws Exception
+    {
+        LocalFileIo fileIo = new LocalFileIo(root);
+        String early = MaintenanceHistory.record(fileIo, "t", new MaintenanceRun("cleanup", 1, 100, "h", Optional.empty(), Map.of()));
+        String late = MaintenanceHistory.record(fileIo, "t", new MaintenanceRun("merge", 150, 200, "h", Optional.empty(), Map.of()));
+        fileIo.overwrite("t/_icedb/history/00000000000000000001-notes.json", new byte[0]);
+
+        assertThat(MaintenanceHistory.recordsFinishedBefore(fileIo, "t", 100)).isEmpty();
+        assertThat(MaintenanceHistory.recordsFinishedBefore(fileIo, "t", 101)).containsExactly(early);
+        assertThat(MaintenanceHistory.recordsFinishedBefore(fileIo, "t", 1_000)).containsExactly(early, late);
+    }
+
+    @Test
     void testUnknownKeysAndOtherObjectsAreIgnored()
             throws Exception
     {

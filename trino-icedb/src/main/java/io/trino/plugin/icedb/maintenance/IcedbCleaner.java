@@ -8,6 +8,7 @@ import io.icedb.engine.commit.CleanupPlan;
 import io.icedb.engine.commit.CleanupPlanner;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
@@ -16,6 +17,7 @@ import io.trino.spi.connector.ConnectorSession;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -78,9 +80,13 @@ public final class IcedbCleaner
             PlannedLog folded = plan.logToCreate().orElseThrow();
             lease.commit(folded.key(), LogFileParser.write(folded.content()));
             // only now that the folded log exists are the parts and logs unreachable from every snapshot inside the window
+            List<String> recordsToDelete;
             try {
                 table.fileIo().deleteAll(plan.dataPartsToDelete());
                 table.fileIo().deleteAll(plan.logsToDelete());
+                // the maintenance history goes back as far as the table's
+                recordsToDelete = MaintenanceHistory.recordsFinishedBefore(table.fileIo(), table.prefix(), plan.windowStartMillis());
+                table.fileIo().deleteAll(recordsToDelete);
             }
             catch (IOException e) {
                 throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format(
@@ -110,6 +116,7 @@ public final class IcedbCleaner
                     "parts_deleted", (long) result.partsDeleted(),
                     "bytes_deleted", bytesDeleted,
                     "logs_deleted", (long) result.logsDeleted(),
+                    "history_records_deleted", (long) recordsToDelete.size(),
                     "retention_window_start_ms", result.windowStartMillis()));
             return result;
         }

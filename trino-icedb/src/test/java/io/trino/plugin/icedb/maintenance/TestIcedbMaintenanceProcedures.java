@@ -6,6 +6,8 @@ import io.icedb.engine.commit.InsertLogBuilder;
 import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.LeaseLostException;
+import io.icedb.engine.history.MaintenanceHistory;
+import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.lease.MaintenanceLease;
 import io.icedb.engine.spec.FileMarker;
@@ -46,6 +48,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -579,6 +582,7 @@ public class TestIcedbMaintenanceProcedures
 
     @Test
     public void testCleanupKeepsTheRetentionWindow()
+            throws Exception
     {
         String table = "cleanup_window";
         String prefix = SCHEMA + "/" + table;
@@ -620,6 +624,11 @@ public class TestIcedbMaintenanceProcedures
                 .hasMessageContaining("Invalid retention 'five days'");
         assertThat(logKeys(prefix)).isEqualTo(logsBefore);
 
+        // records of maintenance runs before the window go with the logs, the others stay
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), BUCKET);
+        MaintenanceHistory.record(fileIo, prefix, new MaintenanceRun("merge", now - 6 * DAY - 1, now - 6 * DAY, "python", Optional.empty(), Map.of("parts_merged", 4L)));
+        MaintenanceHistory.record(fileIo, prefix, new MaintenanceRun("merge", now - 4 * DAY - 1, now - 4 * DAY, "python", Optional.empty(), Map.of("parts_merged", 3L)));
+
         assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '5d')".formatted(SCHEMA, table));
 
         for (Map.Entry<String, MaterializedResult> entry : expected.entrySet()) {
@@ -646,15 +655,18 @@ public class TestIcedbMaintenanceProcedures
         // a second cleanup right away has nothing to do
         assertUpdate("CALL icedb.system.cleanup(schema_name => '%s', table_name => '%s', retention => '5d')".formatted(SCHEMA, table));
         assertThat(logKeys(prefix)).isEqualTo(logsAfter);
-        // one record, of the cleanup that deleted something
-        MaterializedRow run = computeActual("SELECT operation, log_file, metrics FROM %s".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().getFirst();
-        assertThat(computeScalar("SELECT count(*) FROM %s".formatted(metadataTable(table, "maintenance")))).isEqualTo(1L);
+        // the recent record and the cleanup's own, not the second cleanup's, which did nothing
+        assertThat(computeActual("SELECT operation, metrics['parts_merged'] FROM %s WHERE operation = 'merge'".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().stream().map(MaterializedRow::getFields).toList())
+                .containsExactly(List.of("merge", 3L));
+        MaterializedRow run = computeActual("SELECT operation, log_file, metrics FROM %s WHERE operation <> 'merge'".formatted(metadataTable(table, "maintenance"))).getMaterializedRows().getFirst();
+        assertThat(computeScalar("SELECT count(*) FROM %s".formatted(metadataTable(table, "maintenance")))).isEqualTo(2L);
         assertThat(run.getField(0)).isEqualTo("cleanup");
         assertThat(run.getField(1)).isEqualTo(logsAfter.getFirst());
         @SuppressWarnings("unchecked")
         Map<String, Long> metrics = (Map<String, Long>) run.getField(2);
         assertThat(metrics).containsEntry("parts_deleted", 4L)
                 .containsEntry("logs_deleted", 5L)
+                .containsEntry("history_records_deleted", 1L)
                 .containsEntry("bytes_deleted", oldParts.stream().mapToLong(part -> part.marker().bytes()).sum());
         assertThat(metrics.get("retention_window_start_ms")).isBetween(now - 5 * DAY, System.currentTimeMillis() - 5 * DAY);
     }
