@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
@@ -62,7 +62,7 @@ public final class MaintenanceHistory
     /**
      * Every recorded run of the table, oldest first; objects under the history prefix with other names are ignored.
      *
-     * @throws IcedbException naming the record when one is not a valid record
+     * @throws InvalidMetadataObjectException naming the record when one is not a valid record
      */
     public static List<MaintenanceRun> read(IcedbFileIo fileIo, String tablePrefix)
     {
@@ -208,8 +208,8 @@ public final class MaintenanceHistory
         return parser.getLongValue();
     }
 
-    private static IcedbException invalid(String key, String reason)
+    private static InvalidMetadataObjectException invalid(String key, String reason)
     {
-        return new IcedbException("Invalid maintenance record %s: %s".formatted(key, reason));
+        return new InvalidMetadataObjectException(key, "Invalid maintenance record %s: %s".formatted(key, reason));
     }
 }

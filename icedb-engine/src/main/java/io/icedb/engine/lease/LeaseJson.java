@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,7 +124,7 @@ final class LeaseJson
             }
         }
         catch (IOException e) {
-            throw new IcedbException("Invalid lease object %s: %s".formatted(key, e.getMessage()), e);
+            throw new InvalidMetadataObjectException(key, "Invalid lease object %s: %s".formatted(key, e.getMessage()), e);
         }
         return fields;
     }
@@ -154,8 +154,8 @@ final class LeaseJson
         throw invalid(key, "missing integer \"%s\"".formatted(name));
     }
 
-    private static IcedbException invalid(String key, String reason)
+    private static InvalidMetadataObjectException invalid(String key, String reason)
     {
-        return new IcedbException("Invalid lease object %s: %s".formatted(key, reason));
+        return new InvalidMetadataObjectException(key, "Invalid lease object %s: %s".formatted(key, reason));
     }
 }

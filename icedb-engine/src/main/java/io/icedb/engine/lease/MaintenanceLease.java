@@ -1,6 +1,7 @@
 package io.icedb.engine.lease;
 
 import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.io.FileEntry;
@@ -322,7 +323,7 @@ public final class MaintenanceLease
     {
         Optional<LogFileName> name = logName(logKey);
         if (name.isEmpty()) {
-            throw new IcedbException("Invalid lease object under %s: a commit token of epoch %s names %s, which is not a log file of table '%s'"
+            throw new InvalidMetadataObjectException(paths.epochDirectory(epoch), "Invalid lease object under %s: a commit token of epoch %s names %s, which is not a log file of table '%s'"
                     .formatted(paths.epochDirectory(epoch), epoch, logKey, tablePrefix));
         }
         try {

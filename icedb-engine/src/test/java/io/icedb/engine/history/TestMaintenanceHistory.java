@@ -1,6 +1,6 @@
 package io.icedb.engine.history;
 
-import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.io.LocalFileIo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ final class TestMaintenanceHistory
             fileIo.overwrite(key, content.getBytes(UTF_8));
             assertThatThrownBy(() -> MaintenanceHistory.read(fileIo, "t"))
                     .as(content)
-                    .isInstanceOf(IcedbException.class)
+                    .isInstanceOf(InvalidMetadataObjectException.class)
                     .hasMessageStartingWith("Invalid maintenance record " + key + ": ");
         }
     }

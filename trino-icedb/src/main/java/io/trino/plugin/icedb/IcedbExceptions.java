@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.InvalidLogException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.exceptions.InvalidTypeException;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.exceptions.SchemaConflictException;
@@ -11,6 +12,7 @@ import io.trino.spi.connector.SchemaTableName;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_LOG;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_METADATA;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_TYPE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_NO_SNAPSHOT;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
@@ -31,6 +33,7 @@ public final class IcedbExceptions
             case SchemaConflictException _ -> new TrinoException(ICEDB_SCHEMA_CONFLICT, message, exception);
             case InvalidLogException _ -> new TrinoException(ICEDB_INVALID_LOG, message, exception);
             case InvalidTypeException _ -> new TrinoException(ICEDB_INVALID_TYPE, message, exception);
+            case InvalidMetadataObjectException _ -> new TrinoException(ICEDB_INVALID_METADATA, message, exception);
             case NoSnapshotException _ -> new TrinoException(ICEDB_NO_SNAPSHOT, message, exception);
             case StorageException _ -> new TrinoException(ICEDB_FILESYSTEM_ERROR, message, exception);
             default -> new TrinoException(GENERIC_INTERNAL_ERROR, message, exception);

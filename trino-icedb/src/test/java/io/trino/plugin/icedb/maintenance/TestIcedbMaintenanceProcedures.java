@@ -61,6 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_METADATA;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Locale.ENGLISH;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -388,6 +389,33 @@ public class TestIcedbMaintenanceProcedures
         assertThat(partCount(table, "")).isEqualTo(2);
         assertThat(checksum(table, "")).isEqualTo(before);
         assertThat(computeScalar("SELECT count(*) FROM " + metadataTable(table, "maintenance"))).isEqualTo(1L);
+    }
+
+    /**
+     * Our own objects beside the log that are not what they must be fail with an error naming them.
+     */
+    @Test
+    public void testInvalidLeaseAndHistoryObjectsAreNamed()
+    {
+        String table = "invalid_metadata";
+        String prefix = SCHEMA + "/" + table;
+        createHistory(table, System.currentTimeMillis() - 10 * DAY, 2);
+        String record = prefix + "/_icedb/history/00000000000000000005-0123456789abcdef0123456789abcdef.json";
+        server.putObject(BUCKET, record, "{\"operation\": \"merge\"".getBytes(UTF_8));
+        assertThat(query("SELECT * FROM " + metadataTable(table, "maintenance")))
+                .failure()
+                .hasErrorCode(ICEDB_INVALID_METADATA)
+                .hasMessageContaining("Invalid maintenance record " + record);
+        server.deleteObject(BUCKET, record);
+
+        String epoch = prefix + "/_icedb/lease/00000000000000000001.json";
+        server.putObject(BUCKET, epoch, "[1, 2]".getBytes(UTF_8));
+        assertThat(query("CALL icedb.system.merge('%s', '%s')".formatted(SCHEMA, table)))
+                .failure()
+                .hasErrorCode(ICEDB_INVALID_METADATA)
+                .hasMessageContaining("Invalid lease object " + epoch);
+        assertThat(mergedLogs(prefix)).isEmpty();
+        assertThat(partCount(table, "")).isEqualTo(4);
     }
 
     /**
