@@ -200,7 +200,7 @@ public final class IcedbWriteOperations
             if (saveMode == SaveMode.IGNORE) {
                 return;
             }
-            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", tableName));
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (%s holds a table: a concurrent statement created it, or another table lives there)", tableName, table.location()));
         }
         if (table.registerLocation()) {
             register(session.getIdentity(), tableName, table.location());
@@ -226,7 +226,7 @@ public final class IcedbWriteOperations
     {
         if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments))) {
             // our parts stay orphans, named by no log
-            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (created by a concurrent statement)", table.schemaTableName()));
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (%s holds a table: a concurrent statement created it, or another table lives there)", table.schemaTableName(), table.tableLocation()));
         }
         if (table.registerLocation()) {
             register(session.getIdentity(), table.schemaTableName(), table.tableLocation());

@@ -245,6 +245,13 @@ public class TestIcedbWrites
 
         assertUpdate("CREATE TABLE w.source (x integer) WITH (location = 'local:///outside/source')");
         assertUpdate("INSERT INTO w.source VALUES 5", 1);
+        // another name at a location that holds a table: refused, the table untouched
+        assertThat(query("CREATE TABLE w.intruder (y varchar) WITH (location = 'local:///outside/source')")).failure()
+                .hasMessageContaining("Cannot create table w.intruder: location local:///outside/source already holds an IceDB table");
+        assertThat(query("CREATE TABLE w.intruder WITH (location = 'local:///outside/source') AS SELECT 'a' AS y")).failure()
+                .hasMessageContaining("Cannot create table w.intruder: location local:///outside/source already holds an IceDB table");
+        assertThat(query("SELECT * FROM w.source")).matches("VALUES 5");
+        assertThat(query("SHOW TABLES FROM w LIKE 'intruder'")).returnsEmptyResult();
         assertUpdate("CALL icedb.system.register_table('w', 'registered', 'local:///outside/source')");
         assertUpdate("INSERT INTO w.registered VALUES 6", 1);
         assertThat(query("SELECT sum(x) FROM w.source")).matches("VALUES BIGINT '11'");
