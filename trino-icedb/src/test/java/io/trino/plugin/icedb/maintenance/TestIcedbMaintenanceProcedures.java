@@ -811,6 +811,48 @@ public class TestIcedbMaintenanceProcedures
         mergePythonTables(MergeStatement.EXECUTE);
     }
 
+    /**
+     * {@code WHERE} on the Hive keys of a table Python wrote (columns only in its paths) picks the partitions merged.
+     */
+    @Test
+    public void testExecuteMergeWhereOnPythonHiveKeys()
+    {
+        String bucket = "python-merge-where";
+        String tablePrefix = "custom_merge";
+        String table = "py_merge_where";
+        server.createBucket(bucket);
+        server.uploadDirectory(IcedbFixtures.bucketDirectory(IcedbFixtures.BUCKET), bucket);
+        assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
+        S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
+        // a second copy of every part: every partition has two parts or more
+        TableLogs logs = TableLogs.read(fileIo, tablePrefix);
+        long insertTime = System.currentTimeMillis();
+        List<FileMarker> copies = new ArrayList<>();
+        for (FileMarker part : logs.fold().aliveFiles()) {
+            String key = part.path().substring(0, part.path().lastIndexOf('/') + 1) + UUID.randomUUID() + ".parquet";
+            byte[] content = readObject(fileIo, part.path());
+            fileIo.overwrite(key, content);
+            copies.add(FileMarker.alive(key, content.length, insertTime));
+        }
+        PlannedLog insert = InsertLogBuilder.build(tablePrefix, "test", insertTime, logs.fold().schema(), copies);
+        fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
+        MaterializedResult before = checksum(table, "");
+        List<String> partitionsBefore = partsByPartition(table);
+        assertThat(partitionsBefore).hasSize(2).allSatisfy(partition -> assertThat(partition).matches("u=user_[ab]/d=[0-9-]+:[2-9]"));
+
+        assertUpdate("ALTER TABLE %s EXECUTE merge WHERE u = 'user_a'".formatted(qualified(table)));
+
+        assertThat(checksum(table, "")).isEqualTo(before);
+        List<String> partitionsAfter = partsByPartition(table);
+        assertThat(partitionsAfter).filteredOn(partition -> partition.startsWith("u=user_a/")).singleElement().asString().endsWith(":1");
+        assertThat(partitionsAfter).filteredOn(partition -> partition.startsWith("u=user_b/"))
+                .containsExactlyElementsOf(partitionsBefore.stream().filter(partition -> partition.startsWith("u=user_b/")).toList());
+        // and Python's reader rule still holds for the merged log
+        List<String> ours = logKeys(fileIo, tablePrefix).stream().filter(key -> key.contains("_m_trino-")).toList();
+        assertThat(ours).hasSize(1);
+        assertThat(LogFileParser.write(LogFileParser.parse(ours.getFirst(), readObject(fileIo, ours.getFirst())))).isEqualTo(readObject(fileIo, ours.getFirst()));
+    }
+
     private void mergePythonTables(MergeStatement merge)
     {
         String bucket = "python-merge-" + merge.name().toLowerCase(ENGLISH);
