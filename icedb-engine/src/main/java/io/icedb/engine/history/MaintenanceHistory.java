@@ -66,19 +66,13 @@ public final class MaintenanceHistory
      */
     public static List<MaintenanceRun> read(IcedbFileIo fileIo, String tablePrefix)
     {
-        String prefix = historyPrefix(tablePrefix);
-        List<String> keys = new ArrayList<>();
+        List<String> keys;
         try {
-            for (FileEntry entry : fileIo.list(prefix)) {
-                if (RECORD_NAME.matcher(entry.key().substring(prefix.length())).matches()) {
-                    keys.add(entry.key());
-                }
-            }
+            keys = recordKeys(fileIo, tablePrefix);
         }
         catch (IOException e) {
-            throw new StorageException("Failed to list maintenance history " + prefix, e);
+            throw new StorageException("Failed to list maintenance history " + historyPrefix(tablePrefix), e);
         }
-        keys.sort(Comparator.naturalOrder());
         List<MaintenanceRun> runs = new ArrayList<>(keys.size());
         for (String key : keys) {
             try {
@@ -101,11 +95,22 @@ public final class MaintenanceHistory
     public static List<String> recordsFinishedBefore(IcedbFileIo fileIo, String tablePrefix, long millis)
             throws IOException
     {
+        int nameStart = historyPrefix(tablePrefix).length();
+        return recordKeys(fileIo, tablePrefix).stream()
+                .filter(key -> Long.parseLong(key.substring(nameStart, nameStart + 20)) < millis)
+                .toList();
+    }
+
+    /**
+     * The keys of the table's records, oldest first (names start with the finishing time); other objects are ignored.
+     */
+    private static List<String> recordKeys(IcedbFileIo fileIo, String tablePrefix)
+            throws IOException
+    {
         String prefix = historyPrefix(tablePrefix);
         List<String> keys = new ArrayList<>();
         for (FileEntry entry : fileIo.list(prefix)) {
-            String name = entry.key().substring(prefix.length());
-            if (RECORD_NAME.matcher(name).matches() && Long.parseLong(name.substring(0, 20)) < millis) {
+            if (RECORD_NAME.matcher(entry.key().substring(prefix.length())).matches()) {
                 keys.add(entry.key());
             }
         }

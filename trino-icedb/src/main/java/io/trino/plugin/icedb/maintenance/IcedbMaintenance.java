@@ -102,7 +102,7 @@ public final class IcedbMaintenance
     public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation)
     {
         try {
-            return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration);
+            return acquireLease(session, table, operation, Duration.ZERO);
         }
         catch (IcedbException e) {
             throw translate(table, e);

@@ -121,16 +121,19 @@ public final class IcedbSystemTables
         for (String key : snapshot.logFiles()) {
             Optional<LogFileName> fileName = LogFileName.parse(key.substring(key.lastIndexOf('/') + 1));
             LogFile logFile = logReader.apply(key);
-            long[] changes = new long[4];
+            long addedParts = 0;
+            long removedParts = 0;
+            long addedBytes = 0;
+            long removedBytes = 0;
             for (FileMarker marker : logFile.fileMarkers()) {
                 if (marker.isAlive() && !aliveBytes.containsKey(marker.path())) {
                     aliveBytes.put(marker.path(), marker.bytes());
-                    changes[0]++;
-                    changes[2] += marker.bytes();
+                    addedParts++;
+                    addedBytes += marker.bytes();
                 }
                 else if (!marker.isAlive() && aliveBytes.containsKey(marker.path())) {
-                    changes[1]++;
-                    changes[3] += aliveBytes.remove(marker.path());
+                    removedParts++;
+                    removedBytes += aliveBytes.remove(marker.path());
                 }
             }
             rows.add(Arrays.asList(
@@ -142,10 +145,10 @@ public final class IcedbSystemTables
                     logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
                     (long) logFile.logTombstones().size(),
                     superseded.contains(key),
-                    changes[0],
-                    changes[1],
-                    changes[2],
-                    changes[3]));
+                    addedParts,
+                    removedParts,
+                    addedBytes,
+                    removedBytes));
         }
         return new IcedbSystemTable(name, columns, rows);
     }

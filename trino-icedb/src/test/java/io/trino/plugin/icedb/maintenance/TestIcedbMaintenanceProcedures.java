@@ -2,6 +2,7 @@ package io.trino.plugin.icedb.maintenance;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.icedb.engine.Snapshot;
 import io.icedb.engine.commit.InsertLogBuilder;
 import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.commit.PlannedLog;
@@ -825,17 +826,8 @@ public class TestIcedbMaintenanceProcedures
         assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
         S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
         // a second copy of every part: every partition has two parts or more
-        TableLogs logs = TableLogs.read(fileIo, tablePrefix);
-        long insertTime = System.currentTimeMillis();
-        List<FileMarker> copies = new ArrayList<>();
-        for (FileMarker part : logs.fold().aliveFiles()) {
-            String key = part.path().substring(0, part.path().lastIndexOf('/') + 1) + UUID.randomUUID() + ".parquet";
-            byte[] content = readObject(fileIo, part.path());
-            fileIo.overwrite(key, content);
-            copies.add(FileMarker.alive(key, content.length, insertTime));
-        }
-        PlannedLog insert = InsertLogBuilder.build(tablePrefix, "test", insertTime, logs.fold().schema(), copies);
-        fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
+        Snapshot snapshot = TableLogs.read(fileIo, tablePrefix).fold();
+        insertCopies(fileIo, tablePrefix, snapshot.schema(), snapshot.aliveFiles());
         MaterializedResult before = checksum(table, "");
         List<String> partitionsBefore = partsByPartition(table);
         assertThat(partitionsBefore).hasSize(2).allSatisfy(partition -> assertThat(partition).matches("u=user_[ab]/d=[0-9-]+:[2-9]"));
@@ -880,16 +872,7 @@ public class TestIcedbMaintenanceProcedures
         long partitions = alive.stream().map(part -> Partitions.partitionOf(tablePrefix, part.path())).distinct().count();
 
         // a second copy of every part (inserted now): every partition then has two small parts; Python's merged parts carry Hive keys as columns
-        long insertTime = System.currentTimeMillis();
-        List<FileMarker> copies = new ArrayList<>();
-        for (FileMarker part : alive) {
-            String key = part.path().substring(0, part.path().lastIndexOf('/') + 1) + UUID.randomUUID() + ".parquet";
-            byte[] content = readObject(fileIo, part.path());
-            fileIo.overwrite(key, content);
-            copies.add(FileMarker.alive(key, content.length, insertTime));
-        }
-        PlannedLog insert = InsertLogBuilder.build(tablePrefix, "test", insertTime, schema, copies);
-        fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
+        long insertTime = insertCopies(fileIo, tablePrefix, schema, alive);
         MaterializedResult before = checksum(table, "");
         assertThat(partCount(table, "")).isEqualTo(2 * partsBefore);
         Set<Object> partitionsBefore = computeActual("SELECT DISTINCT \"$partition\" FROM " + qualified(table)).getOnlyColumnAsSet();
@@ -1106,6 +1089,26 @@ public class TestIcedbMaintenanceProcedures
     private List<String> logKeys(String prefix)
     {
         return logKeys(new S3TestingFileIo(server.client(), BUCKET), prefix);
+    }
+
+    /**
+     * Copies each of the parts beside itself and commits the copies with one insert log stamped now.
+     *
+     * @return the insert log's timestamp
+     */
+    private static long insertCopies(S3TestingFileIo fileIo, String tablePrefix, Schema schema, List<FileMarker> parts)
+    {
+        long insertTime = System.currentTimeMillis();
+        List<FileMarker> copies = new ArrayList<>();
+        for (FileMarker part : parts) {
+            String key = part.path().substring(0, part.path().lastIndexOf('/') + 1) + UUID.randomUUID() + ".parquet";
+            byte[] content = readObject(fileIo, part.path());
+            fileIo.overwrite(key, content);
+            copies.add(FileMarker.alive(key, content.length, insertTime));
+        }
+        PlannedLog insert = InsertLogBuilder.build(tablePrefix, "test", insertTime, schema, copies);
+        fileIo.overwrite(insert.key(), LogFileParser.write(insert.content()));
+        return insertTime;
     }
 
     private static List<String> logKeys(S3TestingFileIo fileIo, String prefix)
