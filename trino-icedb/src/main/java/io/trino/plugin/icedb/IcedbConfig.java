@@ -14,6 +14,7 @@ public class IcedbConfig
     private int logCacheMaxEntries = 100_000;
     private int logReadThreads = 16;
     private DataSize maxSplitSize = DataSize.of(64, MEGABYTE);
+    private boolean registerTableProcedureEnabled;
 
     @NotNull
     public String getWarehouse()
@@ -68,6 +69,19 @@ public class IcedbConfig
     public IcedbConfig setMaxSplitSize(DataSize maxSplitSize)
     {
         this.maxSplitSize = maxSplitSize;
+        return this;
+    }
+
+    public boolean isRegisterTableProcedureEnabled()
+    {
+        return registerTableProcedureEnabled;
+    }
+
+    @Config("icedb.register-table-procedure.enabled")
+    @ConfigDescription("Allow users to call the register_table procedure")
+    public IcedbConfig setRegisterTableProcedureEnabled(boolean registerTableProcedureEnabled)
+    {
+        this.registerTableProcedureEnabled = registerTableProcedureEnabled;
         return this;
     }
 }

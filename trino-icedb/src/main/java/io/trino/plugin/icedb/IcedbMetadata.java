@@ -27,6 +27,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.IcebergTableProcedureAliases;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
@@ -592,16 +593,17 @@ public final class IcedbMetadata
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
         }
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        switch (procedureName) {
+        IcebergTableProcedureAliases.Resolved procedure = IcebergTableProcedureAliases.resolve(procedureName, executeProperties);
+        switch (procedure.procedureName()) {
             case MergeTableProcedure.NAME -> {}
             case CleanupTableProcedure.NAME, RemoveOrphanFilesTableProcedure.NAME -> {
-                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) executeProperties.get(CleanupTableProcedure.RETENTION_THRESHOLD));
-                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedureName, retentionThreshold));
+                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) procedure.properties().get(CleanupTableProcedure.RETENTION_THRESHOLD));
+                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedure.procedureName(), retentionThreshold));
             }
             default -> throw new IllegalArgumentException("Unknown procedure: " + procedureName);
         }
-        long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
-        int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
+        long maxFileSize = (long) procedure.properties().get(MergeTableProcedure.MAX_FILE_SIZE);
+        int maxFileCount = (int) procedure.properties().get(MergeTableProcedure.MAX_FILE_COUNT);
         IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
         return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
     }

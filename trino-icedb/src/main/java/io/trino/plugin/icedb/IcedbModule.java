@@ -20,11 +20,14 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.ExpireSnapshotsTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
+import io.trino.plugin.icedb.procedure.OptimizeTableProcedure;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
+import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
@@ -91,10 +94,13 @@ public final class IcedbModule
         procedures.addBinding().toProvider(MergeProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RollbackToSnapshotProcedure.class).in(Scopes.SINGLETON);
         Multibinder<TableProcedureMetadata> tableProcedures = newSetBinder(binder, TableProcedureMetadata.class);
         tableProcedures.addBinding().toProvider(MergeTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(CleanupTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(RemoveOrphanFilesTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(OptimizeTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(ExpireSnapshotsTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

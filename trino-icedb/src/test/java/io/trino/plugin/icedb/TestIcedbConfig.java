@@ -20,7 +20,8 @@ public class TestIcedbConfig
                 .setWarehouse(null)
                 .setLogCacheMaxEntries(100_000)
                 .setLogReadThreads(16)
-                .setMaxSplitSize(DataSize.of(64, MEGABYTE)));
+                .setMaxSplitSize(DataSize.of(64, MEGABYTE))
+                .setRegisterTableProcedureEnabled(false));
     }
 
     @Test
@@ -31,13 +32,15 @@ public class TestIcedbConfig
                 .put("icedb.log-cache.max-entries", "5")
                 .put("icedb.log-read-threads", "3")
                 .put("icedb.max-split-size", "8MB")
+                .put("icedb.register-table-procedure.enabled", "true")
                 .buildOrThrow();
 
         IcedbConfig expected = new IcedbConfig()
                 .setWarehouse("s3://bucket/warehouse")
                 .setLogCacheMaxEntries(5)
                 .setLogReadThreads(3)
-                .setMaxSplitSize(DataSize.of(8, MEGABYTE));
+                .setMaxSplitSize(DataSize.of(8, MEGABYTE))
+                .setRegisterTableProcedureEnabled(true);
 
         assertFullMapping(properties, expected);
     }
