@@ -207,7 +207,8 @@ public final class IcedbMetadata
                 location,
                 snapshot(session, table),
                 key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key),
-                () -> maintenance.history(session, baseName, location)));
+                () -> maintenance.history(session, baseName, location),
+                () -> definition(session, table)));
     }
 
     /**
@@ -406,6 +407,7 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PATH_COLUMN);
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
+        columns.add(IcedbColumnHandle.FILE_MODIFIED_TIME_COLUMN);
         return columns.build();
     }
 
@@ -643,7 +645,7 @@ public final class IcedbMetadata
         IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
         IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
         source.enforcedPredicate().getDomains().orElse(ImmutableMap.of()).keySet().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE)
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE || column.kind() == IcedbColumnHandle.Kind.FILE_MODIFIED_TIME)
                 .findFirst()
                 .ifPresent(column -> {
                     throw new TrinoException(NOT_SUPPORTED, format("ALTER TABLE EXECUTE merge of %s: the WHERE clause can only reference partition columns and $partition, not %s", source.schemaTableName(), column.name()));
@@ -665,7 +667,7 @@ public final class IcedbMetadata
                 snapshot,
                 execute.maxFileSizeBytes(),
                 execute.maxFileCount(),
-                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition), source.enforcedPredicate(), fields, fieldTypes));
+                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition, 0), source.enforcedPredicate(), fields, fieldTypes));
         return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
     }
 
