@@ -102,7 +102,7 @@ public class TestIcedbSecurity
         assertUpdate(admin, "INSERT INTO icedb_file.sec.by_admin VALUES 5", 1);
         assertQuery(admin, "SELECT x FROM icedb_file.sec.by_admin", "VALUES 5");
 
-        assertQuery(alice, "SELECT x FROM icedb_file.sec.visible", "SELECT x FROM icedb.sec.visible");
+        assertThat(query(alice, "SELECT x FROM icedb_file.sec.visible")).matches("SELECT x FROM icedb.sec.visible");
         assertQueryFails(alice, "SELECT x FROM icedb_file.sec.hidden", "Access Denied: Cannot select from table sec.hidden");
         assertQueryFails(alice, "INSERT INTO icedb_file.sec.visible VALUES 4", "Access Denied: Cannot insert into table sec.visible");
         assertQueryFails(alice, "CREATE TABLE icedb_file.sec.by_alice (x bigint)", "Access Denied: Cannot create table sec.by_alice");
@@ -119,7 +119,7 @@ public class TestIcedbSecurity
         assertThat(computeActual("SHOW TABLES FROM icedb_defaults.sec").getOnlyColumnAsSet()).doesNotContain("again");
         // unregister_table is not guarded (as in Iceberg); the catalogs that enable it register
         assertUpdate("CALL icedb.system.register_table('sec', 'again', 'local:///sec/visible')");
-        assertQuery("SELECT x FROM icedb_defaults.sec.again", "SELECT x FROM icedb.sec.visible");
+        assertThat(query("SELECT x FROM icedb_defaults.sec.again")).matches("SELECT x FROM icedb.sec.visible");
         assertUpdate("CALL icedb_defaults.system.unregister_table('sec', 'again')");
         assertThat(computeActual("SHOW TABLES FROM icedb.sec").getOnlyColumnAsSet()).doesNotContain("again");
     }
