@@ -5,9 +5,14 @@ import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -266,6 +271,40 @@ public abstract class BaseIcedbIcebergNamesTest
         assertThat(query("SELECT x FROM names.modified WHERE \"$file_modified_time\" < TIMESTAMP '2000-01-01 00:00:00 UTC'")).returnsEmptyResult();
     }
 
+    /**
+     * The README's SQL block of the Iceberg names, as written; only the placeholder version of the rollback is replaced
+     * by a version the table has (the one after the first insert).
+     */
+    @Test
+    public void testReadmeExamples()
+            throws IOException
+    {
+        String readme = Files.readString(readmePath());
+        int marker = readme.indexOf("<!-- README test: iceberg-names");
+        assertThat(marker).isPositive();
+        int start = readme.indexOf("```sql\n", marker) + "```sql\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        List<String> statements = Arrays.stream(block.split(";\n")).map(String::strip).filter(statement -> !statement.isEmpty()).toList();
+        assertThat(statements).hasSize(13);
+        for (String statement : statements) {
+            if (statement.startsWith("CALL icedb.system.rollback_to_snapshot")) {
+                assertThat(statement).contains("1795579471416");
+                long afterFirstInsert = versions("iceberg_names.events").get(1);
+                getQueryRunner().execute(statement.replace("1795579471416", String.valueOf(afterFirstInsert)));
+                continue;
+            }
+            getQueryRunner().execute(statement);
+        }
+        assertThat(query(statements.getLast())).matches("VALUES BIGINT '1'");
+    }
+
+    private static Path readmePath()
+    {
+        // the tests run in trino-icedb/
+        Path readme = Path.of("..", "README.md");
+        return Files.exists(readme) ? readme : Path.of("README.md");
+    }
+
     protected List<Long> versions(String table)
     {
         String[] parts = table.split("\\.");
@@ -278,7 +317,7 @@ public abstract class BaseIcedbIcebergNamesTest
     {
         String[] parts = table.split("\\.");
         return computeActual("SELECT partition, count(*) FROM %s.\"%s$files\" GROUP BY 1".formatted(parts[0], parts[1])).getMaterializedRows().stream()
-                .collect(java.util.stream.Collectors.toMap(row -> (String) row.getField(0), row -> (Long) row.getField(1)));
+                .collect(Collectors.toMap(row -> (String) row.getField(0), row -> (Long) row.getField(1)));
     }
 
     private Set<String> paths(String sql)
