@@ -10,6 +10,7 @@ import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeNodePartitioningProvider;
 import io.trino.plugin.base.classloader.ForClassLoaderSafe;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
+import io.trino.plugin.icedb.cache.IcedbLogCache;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
@@ -40,6 +41,7 @@ import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.configuration.ConfigBinder.configBinder;
 import static io.airlift.json.JsonCodecBinder.jsonCodecBinder;
 import static java.util.Objects.requireNonNull;
+import static org.weakref.jmx.guice.ExportBinder.newExporter;
 
 public final class IcedbModule
         implements Module
@@ -60,6 +62,9 @@ public final class IcedbModule
 
         binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbLogCache.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbSnapshotLoader.class).withGeneratedName();
+        newExporter(binder).export(IcedbLogCache.class).withGeneratedName();
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
@@ -68,6 +73,7 @@ public final class IcedbModule
 
         configBinder(binder).bindConfig(IcedbWriterConfig.class);
         binder.bind(IcedbLogCommitter.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbLogCommitter.class).withGeneratedName();
         binder.bind(IcedbWriteOperations.class).in(Scopes.SINGLETON);
         jsonCodecBinder(binder).bindJsonCodec(IcedbWrittenPart.class);
         binder.bind(ConnectorPageSinkProvider.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbPageSinkProvider.class).in(Scopes.SINGLETON);

@@ -127,7 +127,7 @@ public abstract class BaseIcedbIcebergNamesTest
         assertThat(query("SELECT operation, metrics['version'], metrics['parts_restored'], metrics['parts_removed'] FROM names.\"rollback$maintenance\" WHERE operation = 'rollback_to_snapshot'"))
                 .matches("VALUES (VARCHAR 'rollback_to_snapshot', BIGINT '%s', BIGINT '2', BIGINT '%s')".formatted(afterSecondInsert, partsNow.size()));
         // a rollback to the current state commits nothing; the table keeps working
-        assertUpdate("CALL icedb.system.rollback_to_snapshot(schema => 'names', \"table\" => 'rollback', snapshot_id => %s)".formatted(after.getLast()));
+        assertUpdate("CALL icedb.system.rollback_to_snapshot(schema => 'names', \"TABLE\" => 'rollback', snapshot_id => %s)".formatted(after.getLast()));
         assertThat(versions("names.rollback")).isEqualTo(after);
         assertUpdate("INSERT INTO names.rollback VALUES 4", 1);
         assertThat(query("SELECT x FROM names.rollback")).matches("VALUES BIGINT '1', 2, 4");
