@@ -36,7 +36,7 @@ public final class IcedbPartLevelValues
             case PATH -> NullableValue.of(VARCHAR, utf8Slice(split.path()));
             case PARTITION -> NullableValue.of(VARCHAR, utf8Slice(split.partition()));
             case FILE_SIZE -> NullableValue.of(BIGINT, split.fileSize());
-            case REGULAR -> throw new IllegalArgumentException("Not a part-level column: " + column);
+            case REGULAR, MERGE_ROW_ID -> throw new IllegalArgumentException("Not a part-level column: " + column);
         };
     }
 

@@ -342,7 +342,7 @@ public final class IcedbWriteOperations
                     writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.of(tableType)));
                 }
                 case PARTITION_KEY -> writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.empty()));
-                case PATH, PARTITION, FILE_SIZE -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
+                case PATH, PARTITION, FILE_SIZE, MERGE_ROW_ID -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
             }
         }
         IcedbTableDefinition definition = definition(session.getIdentity(), location);

@@ -55,15 +55,14 @@ public class TestIcedbConnectorTest
                     SUPPORTS_MAP_TYPE,
                     SUPPORTS_ROW_TYPE,
                     SUPPORTS_NEGATIVE_DATE,
-                    SUPPORTS_DEREFERENCE_PUSHDOWN -> true;
-            // row-level changes rewrite partitions under the maintenance lease: not part of the insert path
-            case SUPPORTS_DELETE,
+                    SUPPORTS_DEREFERENCE_PUSHDOWN,
+                    SUPPORTS_DELETE,
                     SUPPORTS_ROW_LEVEL_DELETE,
                     SUPPORTS_UPDATE,
                     SUPPORTS_ROW_LEVEL_UPDATE,
                     SUPPORTS_MERGE,
-                    SUPPORTS_TRUNCATE,
-                    // IceDB has no table-level rename: a table is its key prefix, and every log names its parts by full key
+                    SUPPORTS_TRUNCATE -> true;
+            case // IceDB has no table-level rename: a table is its key prefix, and every log names its parts by full key
                     SUPPORTS_RENAME_SCHEMA,
                     SUPPORTS_RENAME_TABLE,
                     SUPPORTS_RENAME_TABLE_ACROSS_SCHEMAS,
