@@ -62,6 +62,14 @@ public final class IcedbCatalog
         this.warehouse = IcedbTableLocation.parse(config.getWarehouse());
     }
 
+    /**
+     * Refuses locations that overlap a schema or another table ({@link IcedbLocationChecker}).
+     */
+    public IcedbLocationChecker locationChecker()
+    {
+        return new IcedbLocationChecker(fileIoFactory, warehouse);
+    }
+
     public IcedbTableLocation warehouse()
     {
         return warehouse;
@@ -107,10 +115,7 @@ public final class IcedbCatalog
         }
         try {
             TrinoFileSystem fileSystem = fileSystemFactory.create(identity);
-            if (fileSystem.directoryExists(managed.directory().appendPath(TablePaths.LOG_DIRECTORY)).orElse(false)) {
-                return Optional.of(managed);
-            }
-            // S3 answers "unknown" for a prefix; look for an object under it
+            // a table has at least one log; an empty _log directory (left on a local file system by a DROP) is no table
             return fileSystem.listFiles(managed.keyLocation(TablePaths.logPrefix(managed.prefix()))).hasNext() ? Optional.of(managed) : Optional.empty();
         }
         catch (IOException e) {
@@ -133,6 +138,7 @@ public final class IcedbCatalog
             if (tableFileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("No IceDB table at %s: %s has no log files", location, TablePaths.logPrefix(location.prefix())));
             }
+            locationChecker().checkLocation(identity, table, location, true, INVALID_PROCEDURE_ARGUMENT);
             ObjectNode registration = OBJECT_MAPPER.createObjectNode().put("location", location.location());
             fileIoFactory.create(identity, warehouse).createExclusive(registrationKey(table), OBJECT_MAPPER.writeValueAsBytes(registration));
         }
