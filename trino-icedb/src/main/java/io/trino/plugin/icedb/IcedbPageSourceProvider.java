@@ -218,7 +218,7 @@ public final class IcedbPageSourceProvider
                 errors::translate,
                 Optional.of(parquetPredicate),
                 Optional.empty());
-        return new IcedbPageSource(reader, sources.build(), split.path());
+        return new IcedbPageSource(reader, sources.build(), errors);
     }
 
     private record ReadColumn(int channel, io.trino.spi.type.Type type, Optional<IcedbCoercions.Coercion> coercion) {}

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_UNAVAILABLE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -184,7 +185,24 @@ public class TestIcedbTableSafety
     // case 3: concurrent ADD COLUMN
 
     @Test
-    public void testAddColumnWaitsForTheLeaseAndRechecksTheSchema()
+    public void testAddColumnWaitsForTheTableLease()
+    {
+        assertUpdate("CREATE TABLE s.addcol_wait (a integer)");
+        LocalFileIo fileIo = new LocalFileIo(root);
+        try (LeaseHandle _ = MaintenanceLease.acquire(fileIo, "s/addcol_wait", "other-node/query-3/add-column", Duration.ofMinutes(5), Clock.systemUTC())) {
+            // a schema change serialises with every other holder of the table's lease: it waits (30 s), then gives up
+            assertThat(query("ALTER TABLE s.addcol_wait ADD COLUMN y bigint"))
+                    .failure()
+                    .hasErrorCode(ICEDB_MAINTENANCE_LEASE_UNAVAILABLE)
+                    .hasMessageContaining("held by 'other-node/query-3/add-column'");
+        }
+        assertThat(computeActual("SHOW COLUMNS FROM s.addcol_wait").getOnlyColumnAsSet()).containsExactly("a");
+        assertUpdate("ALTER TABLE s.addcol_wait ADD COLUMN y bigint");
+        assertThat(computeActual("SHOW COLUMNS FROM s.addcol_wait").getOnlyColumnAsSet()).containsExactlyInAnyOrder("a", "y");
+    }
+
+    @Test
+    public void testAddColumnRechecksTheSchemaUnderTheLease()
             throws Exception
     {
         assertUpdate("CREATE TABLE s.addcol (a integer)");
@@ -199,9 +217,10 @@ public class TestIcedbTableSafety
                 PlannedLog log = InsertLogBuilder.build("s/addcol", "otherstatement", System.currentTimeMillis(), new Schema(Map.of("a", "INTEGER", "y", "VARCHAR")), List.of());
                 lease.commit(log.key(), LogFileParser.write(log.content()));
             }
+            // refused by Trino's analysis (it ran after the commit) or by the connector's re-check under the lease
             assertThatThrownBy(alter::get)
                     .isInstanceOf(ExecutionException.class)
-                    .hasMessageContaining("Column 'y' already exists in table s.addcol (type VARCHAR)");
+                    .hasMessageContaining("Column 'y' already exists");
         }
         finally {
             executor.shutdownNow();
@@ -351,8 +370,7 @@ public class TestIcedbTableSafety
         assertThat(query("SELECT * FROM s.contradicted"))
                 .failure()
                 .hasErrorCode(ICEDB_BAD_DATA)
-                .hasMessageContaining("Part local:///" + part.path() + " of table s.contradicted")
-                .hasMessageContaining("column 'a'");
+                .hasMessageContaining("Part local:///" + part.path() + " of table s.contradicted contradicts the table's log");
     }
 
     @Test
@@ -360,12 +378,12 @@ public class TestIcedbTableSafety
     {
         assertUpdate("CREATE SCHEMA icedb.sized");
         FileMarker part = TestingLocalTables.writePart(root, "sized/t", "", "SELECT x AS a FROM range(1000) t(x)", 1000);
-        FileMarker wrong = FileMarker.alive(part.path(), part.bytes() + 7, part.createdMillis());
+        FileMarker wrong = FileMarker.alive(part.path(), part.bytes() - 7, part.createdMillis());
         TestingLocalTables.writeLog(root, "sized/t", System.currentTimeMillis(), Map.of("a", "BIGINT"), List.of(wrong));
         assertThat(query("SELECT count(*) FROM sized.t"))
                 .failure()
                 .hasErrorCode(ICEDB_BAD_DATA)
-                .hasMessageContaining("Size mismatch for part local:///" + part.path() + " of table sized.t: the log says %s bytes, the object has %s".formatted(part.bytes() + 7, part.bytes()));
+                .hasMessageContaining("Size mismatch for part local:///" + part.path() + " of table sized.t: the log says %s bytes, the object has %s".formatted(part.bytes() - 7, part.bytes()));
     }
 
     private List<String> files(String prefix)
