@@ -119,7 +119,7 @@ public final class IcedbCatalog
             return fileSystem.listFiles(managed.keyLocation(TablePaths.logPrefix(managed.prefix()))).hasNext() ? Optional.of(managed) : Optional.empty();
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to look up table %s at %s", table, managed), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to look up table %s at %s", table, managed), e), e);
         }
     }
 
@@ -146,7 +146,7 @@ public final class IcedbCatalog
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", table), e);
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to register table %s at %s", table, location), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to register table %s at %s", table, location), e), e);
         }
     }
 
@@ -180,7 +180,7 @@ public final class IcedbCatalog
             return Optional.empty();
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the registration of table %s: %s%s", table, warehouse.root(), key), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to read the registration of table %s: %s%s", table, warehouse.root(), key), e), e);
         }
         try {
             JsonNode location = OBJECT_MAPPER.readTree(content).get("location");
@@ -215,7 +215,7 @@ public final class IcedbCatalog
                     .collect(toImmutableList());
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to list %s", parent), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to list %s", parent), e), e);
         }
     }
 
