@@ -179,6 +179,11 @@ public final class IcedbMetadata
             snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
         }
         catch (TrinoException e) {
+            if (endVersion.isEmpty() && IcedbUnreadableTables.isUnfoldable(e)) {
+                // a log that no longer folds (a schema conflict, an invalid log) must not hide the table from DROP TABLE,
+                // the way out; every read of the handle's snapshot fails with this error again
+                return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), Long.MAX_VALUE, TupleDomain.all(), TupleDomain.all(), Optional.empty());
+            }
             if (endVersion.isPresent() && e.getCause() instanceof NoSnapshotException) {
                 throw new TrinoException(INVALID_ARGUMENTS, format(
                         "No version history table %s before %s: its oldest readable log is later, or was removed by a tombstone cleanup",
