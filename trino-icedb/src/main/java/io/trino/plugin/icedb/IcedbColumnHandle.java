@@ -68,6 +68,7 @@ public record IcedbColumnHandle(String name, Type baseType, List<String> path, T
          * Hidden {@code $file_modified_time}: when the part was written, as its log marker records it (parts are immutable).
          */
         FILE_MODIFIED_TIME,
+        /**
          * The row id of {@code DELETE}, {@code UPDATE} and {@code MERGE}: the part's location and the row's position in it.
          */
         MERGE_ROW_ID,
