@@ -113,7 +113,7 @@ public final class IcedbRowLevelOperations
         }
         IcedbTableLocation location = handle.tableLocation();
         removeParts(session, handle, "delete", part -> IcedbPartLevelValues.matches(
-                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path())),
+                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()), part.createdMillis()),
                 predicate));
         return OptionalLong.empty();
     }
