@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The parsed log files of every storage root, on Trino's cache library, bounded by their estimated memory
  * ({@code icedb.log-cache.max-size}; {@code 0B} disables it). Log files are immutable, so entries never go stale.
- * Hits, misses, evictions, entries and estimated bytes are exported to JMX.
+ * Hits, misses, evictions and entries are exported to JMX.
  */
 public final class IcedbLogCache
 {
@@ -112,19 +112,6 @@ public final class IcedbLogCache
     public long getMaxSizeInBytes()
     {
         return maxSizeBytes;
-    }
-
-    /**
-     * The estimated memory of the cached logs.
-     */
-    @Managed
-    public long getSizeInBytes()
-    {
-        long bytes = 0;
-        for (Map.Entry<RootKey, LogFile> entry : cache.asMap().entrySet()) {
-            bytes += 2L * entry.getKey().key().length() + estimatedSizeInBytes(entry.getValue());
-        }
-        return bytes;
     }
 
     /**
