@@ -45,7 +45,7 @@ public record StorageErrors(Optional<String> endpoint, Set<String> secrets)
     private static boolean isSecretKey(String key)
     {
         String lower = key.toLowerCase(ENGLISH);
-        return lower.contains("secret") || lower.contains("password") || lower.contains("token") || lower.endsWith("access-key") || lower.contains("key-file") || lower.contains("json-key");
+        return lower.contains("secret") || lower.contains("password") || lower.contains("token") || lower.endsWith("key") || lower.contains("key-file") || lower.contains("json-key");
     }
 
     /**
