@@ -127,10 +127,22 @@ final class TestIcedbLauncher
     {
         Path tmp = Files.createDirectories(directory.resolve("tmp"));
         // the embedded default: ./icedb-warehouse in the working directory, with the demo schema, opened in it
+        // and the README's time-travel examples run as written on its demo table
+        String timeTravel = readmeSqlBlock("### Time travel");
         Run success = run(directory, Map.of("TMPDIR", tmp.toString()), "sql", "--output-format", "TSV",
-                "-e", "SELECT count(*) FROM events; SELECT node_version FROM system.runtime.nodes");
+                "-e", "SELECT count(*) FROM events; SELECT node_version FROM system.runtime.nodes;\n" + timeTravel);
         assertThat(success.status()).as(success.toString()).isZero();
-        assertThat(success.out()).isEqualTo("4\n476\n");
+        assertThat(success.out()).isEqualTo("""
+                4
+                476
+                demo/events/_log/1686176880000_icedb-demo.jsonl\t2023-06-07 22:28:00.000 UTC\tfalse
+                demo/events/_log/1686176940000_icedb-demo.jsonl\t2023-06-07 22:29:00.000 UTC\tfalse
+                demo/events/_log/1686177000000_icedb-demo.jsonl\t2023-06-07 22:30:00.000 UTC\tfalse
+                3
+                4
+                3
+                0
+                """);
         assertThat(directory.resolve("icedb-warehouse/demo/events/_log")).isDirectory();
         assertThat(tmp).isEmptyDirectory();
 
@@ -222,6 +234,19 @@ final class TestIcedbLauncher
             // what the README warns about: a glob also reads the parts the merge replaced, every row twice
             assertThat(count(statement, "SELECT count(*) FROM read_parquet('%s/shop/orders/_data/**/*.parquet')".formatted(warehouse))).isEqualTo(30000);
         }
+    }
+
+    /**
+     * The first {@code sql} code block after the heading {@code heading} in the README.
+     */
+    private static String readmeSqlBlock(String heading)
+            throws IOException
+    {
+        String readme = Files.readString(LauncherTesting.repository().resolve("README.md"));
+        int section = readme.indexOf("\n" + heading + "\n");
+        assertThat(section).as("README section " + heading).isPositive();
+        int start = readme.indexOf("```sql\n", section) + "```sql\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
     }
 
     private static long count(Statement statement, String sql)
