@@ -128,6 +128,24 @@ public final class IcedbLogCommitter
     }
 
     /**
+     * Commits a log without parts that sets the table's schema (ADD COLUMN) through the table's lease, which the caller
+     * holds and under which it read the current schema: a holder that lost the lease cannot commit.
+     *
+     * @return the key of the created log
+     */
+    public String commitUnderLease(SchemaTableName table, IcedbTableLocation location, Schema schema, String writerId, LeaseHandle lease)
+    {
+        PlannedLog planned = InsertLogBuilder.build(location.prefix(), LogFileName.uniqueHost(hostPrefix(writerId)), System.currentTimeMillis(), schema, List.of());
+        try {
+            lease.commit(planned.key(), LogFileParser.write(planned.content()));
+        }
+        catch (IcedbException e) {
+            throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to change the schema of table %s (%s): %s", table, location, e.getMessage()), e);
+        }
+        return planned.key();
+    }
+
+    /**
      * Creates the insert log, retrying with a fresh name (and a freshly read schema) on a genuine collision.
      *
      * @param schema the schema of the log, read again for every attempt

@@ -16,6 +16,9 @@ import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
+import io.trino.plugin.icedb.dml.IcedbRowLevelOperations;
+import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
@@ -39,9 +42,11 @@ import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
+import io.trino.spi.connector.ConnectorMergeTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorOutputMetadata;
 import io.trino.spi.connector.ConnectorOutputTableHandle;
+import io.trino.spi.connector.ConnectorPartitioningHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
@@ -53,6 +58,7 @@ import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.RowChangeParadigm;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
@@ -82,6 +88,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -123,6 +130,7 @@ public final class IcedbMetadata
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbDistributedMerge distributedMerge;
+    private final IcedbRowLevelOperations rowLevelOperations;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
@@ -141,6 +149,7 @@ public final class IcedbMetadata
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
+        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, writeOperations, fileSystemFactory);
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
@@ -170,6 +179,11 @@ public final class IcedbMetadata
             snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
         }
         catch (TrinoException e) {
+            if (endVersion.isEmpty() && IcedbUnreadableTables.isUnfoldable(e)) {
+                // a log that no longer folds (a schema conflict, an invalid log) must not hide the table from DROP TABLE,
+                // the way out; every read of the handle's snapshot fails with this error again
+                return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), Long.MAX_VALUE, TupleDomain.all(), TupleDomain.all(), Optional.empty());
+            }
             if (endVersion.isPresent() && e.getCause() instanceof NoSnapshotException) {
                 throw new TrinoException(INVALID_ARGUMENTS, format(
                         "No version history table %s before %s: its oldest readable log is later, or was removed by a tombstone cleanup",
@@ -702,6 +716,64 @@ public final class IcedbMetadata
     public void abortTableExecutes()
     {
         distributedMerge.abort();
+        rowLevelOperations.abort();
+    }
+
+    // DELETE, UPDATE, MERGE and TRUNCATE: dml/IcedbRowLevelOperations
+
+    @Override
+    public Optional<ConnectorTableHandle> applyDelete(ConnectorSession session, ConnectorTableHandle handle)
+    {
+        return IcedbRowLevelOperations.applyDelete((IcedbTableHandle) handle);
+    }
+
+    @Override
+    public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
+    {
+        return rowLevelOperations.deleteParts(session, (IcedbTableHandle) handle);
+    }
+
+    @Override
+    public void truncateTable(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        rowLevelOperations.truncate(session, (IcedbTableHandle) tableHandle);
+    }
+
+    @Override
+    public RowChangeParadigm getRowChangeParadigm(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return RowChangeParadigm.DELETE_ROW_AND_INSERT_ROW;
+    }
+
+    @Override
+    public ColumnHandle getMergeRowIdColumnHandle(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return IcedbColumnHandle.MERGE_ROW_ID_COLUMN;
+    }
+
+    @Override
+    public Optional<ConnectorPartitioningHandle> getUpdateLayout(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return Optional.of(IcedbUpdateHandle.INSTANCE);
+    }
+
+    @Override
+    public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<IcedbColumnHandle> columns = columns(session, table).stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableList());
+        IcedbWritableTableHandle insert = writeOperations.beginInsert(session, table, columns, snapshot(session, table).schema(), writePathKeys(session, table), retryMode);
+        rowLevelOperations.beginMerge(session, table, updateCaseColumns.isEmpty() ? "delete" : "update");
+        return new IcedbMergeTableHandle(table, insert);
+    }
+
+    @Override
+    public void finishMerge(ConnectorSession session, ConnectorMergeTableHandle mergeTableHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        IcedbMergeTableHandle merge = (IcedbMergeTableHandle) mergeTableHandle;
+        rowLevelOperations.finishMerge(session, merge.table(), merge.insert(), fragments);
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)

@@ -14,6 +14,7 @@ import io.trino.plugin.icedb.cache.IcedbLogCache;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.fileio.StorageErrors;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
@@ -47,9 +48,11 @@ public final class IcedbModule
         implements Module
 {
     private final LocalStorageRoot localStorageRoot;
+    private final StorageErrors storageErrors;
 
-    public IcedbModule(LocalStorageRoot localStorageRoot)
+    public IcedbModule(LocalStorageRoot localStorageRoot, StorageErrors storageErrors)
     {
+        this.storageErrors = requireNonNull(storageErrors, "storageErrors is null");
         this.localStorageRoot = requireNonNull(localStorageRoot, "localStorageRoot is null");
     }
 
@@ -59,6 +62,7 @@ public final class IcedbModule
         configBinder(binder).bindConfig(IcedbConfig.class);
         configBinder(binder).bindConfig(IcedbMaintenanceConfig.class);
         binder.bind(LocalStorageRoot.class).toInstance(localStorageRoot);
+        binder.bind(StorageErrors.class).toInstance(storageErrors);
 
         binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);

@@ -40,7 +40,7 @@ public final class IcedbPartLevelValues
             case PARTITION -> NullableValue.of(VARCHAR, utf8Slice(split.partition()));
             case FILE_SIZE -> NullableValue.of(BIGINT, split.fileSize());
             case FILE_MODIFIED_TIME -> NullableValue.of(TIMESTAMP_TZ_MILLIS, packDateTimeWithZone(split.fileModifiedMillis(), UTC_KEY));
-            case REGULAR -> throw new IllegalArgumentException("Not a part-level column: " + column);
+            case REGULAR, MERGE_ROW_ID -> throw new IllegalArgumentException("Not a part-level column: " + column);
         };
     }
 
