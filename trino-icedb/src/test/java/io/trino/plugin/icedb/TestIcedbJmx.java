@@ -47,12 +47,12 @@ public class TestIcedbJmx
         ObjectName loader = bean(server, "icedbsnapshotloader");
         ObjectName committer = bean(server, "icedblogcommitter");
         ObjectName cache = bean(server, "icedblogcache");
-        assertThat((long) server.getAttribute(cache, "MaxSizeInBytes")).isEqualTo(16L * 1024 * 1024);
+        assertThat(count(server, cache, "MaxSizeInBytes")).isEqualTo(16L * 1024 * 1024);
 
-        long reads = (long) server.getAttribute(loader, "SnapshotReads.AllTime.Count");
-        long commits = (long) server.getAttribute(committer, "Commits.AllTime.Count");
-        long misses = (long) server.getAttribute(cache, "MissCount");
-        long hits = (long) server.getAttribute(cache, "HitCount");
+        long reads = count(server, loader, "SnapshotReads.AllTime.Count");
+        long commits = count(server, committer, "Commits.AllTime.Count");
+        long misses = count(server, cache, "MissCount");
+        long hits = count(server, cache, "HitCount");
 
         assertUpdate("CREATE TABLE jmx.t (x bigint)");
         assertUpdate("INSERT INTO jmx.t VALUES 1", 1);
@@ -60,12 +60,18 @@ public class TestIcedbJmx
         assertQuery("SELECT x FROM jmx.t", "VALUES 1, 2");
         assertQuery("SELECT x FROM jmx.t", "VALUES 1, 2");
 
-        assertThat((long) server.getAttribute(loader, "SnapshotReads.AllTime.Count")).isGreaterThan(reads);
-        assertThat((long) server.getAttribute(committer, "Commits.AllTime.Count")).isEqualTo(commits + 2);
+        assertThat(count(server, loader, "SnapshotReads.AllTime.Count")).isGreaterThan(reads);
+        assertThat(count(server, committer, "Commits.AllTime.Count")).isEqualTo(commits + 2);
         // the first read of each log misses, the later ones hit
-        assertThat((long) server.getAttribute(cache, "MissCount")).isGreaterThan(misses);
-        assertThat((long) server.getAttribute(cache, "HitCount")).isGreaterThan(hits);
-        assertThat((long) server.getAttribute(cache, "Size")).isPositive();
+        assertThat(count(server, cache, "MissCount")).isGreaterThan(misses);
+        assertThat(count(server, cache, "HitCount")).isGreaterThan(hits);
+        assertThat(count(server, cache, "Size")).isPositive();
+    }
+
+    private static long count(MBeanServer server, ObjectName name, String attribute)
+            throws Exception
+    {
+        return ((Number) server.getAttribute(name, attribute)).longValue();
     }
 
     private static ObjectName bean(MBeanServer server, String type)
