@@ -9,6 +9,7 @@ import io.trino.filesystem.manager.FileSystemModule;
 import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
 import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.security.IcedbSecurityModule;
 import io.trino.plugin.icedb.fileio.StorageErrors;
 import io.trino.spi.NodeManager;
 import io.trino.spi.PageSorter;
@@ -48,6 +49,7 @@ public final class IcedbConnectorFactory
                     new MBeanServerModule(),
                     new JsonModule(),
                     new IcedbModule(localStorageRoot(config), StorageErrors.fromCatalogConfig(config)),
+                    new IcedbSecurityModule(),
                     new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     binder -> {
                         binder.bind(ClassLoader.class).toInstance(classLoader);

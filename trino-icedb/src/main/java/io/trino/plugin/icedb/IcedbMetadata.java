@@ -16,6 +16,9 @@ import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
+import io.trino.plugin.icedb.dml.IcedbRowLevelOperations;
+import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
@@ -27,6 +30,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.IcebergTableProcedureAliases;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
@@ -38,9 +42,11 @@ import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
+import io.trino.spi.connector.ConnectorMergeTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorOutputMetadata;
 import io.trino.spi.connector.ConnectorOutputTableHandle;
+import io.trino.spi.connector.ConnectorPartitioningHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
@@ -52,6 +58,7 @@ import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.RowChangeParadigm;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
@@ -81,6 +88,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -122,6 +130,7 @@ public final class IcedbMetadata
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbDistributedMerge distributedMerge;
+    private final IcedbRowLevelOperations rowLevelOperations;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
 
@@ -140,6 +149,7 @@ public final class IcedbMetadata
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
+        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, writeOperations, fileSystemFactory);
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
@@ -211,7 +221,8 @@ public final class IcedbMetadata
                 location,
                 snapshot(session, table),
                 key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key),
-                () -> maintenance.history(session, baseName, location)));
+                () -> maintenance.history(session, baseName, location),
+                () -> definition(session, table)));
     }
 
     /**
@@ -410,6 +421,7 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PATH_COLUMN);
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
+        columns.add(IcedbColumnHandle.FILE_MODIFIED_TIME_COLUMN);
         return columns.build();
     }
 
@@ -597,16 +609,17 @@ public final class IcedbMetadata
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
         }
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        switch (procedureName) {
+        IcebergTableProcedureAliases.Resolved procedure = IcebergTableProcedureAliases.resolve(procedureName, executeProperties);
+        switch (procedure.procedureName()) {
             case MergeTableProcedure.NAME -> {}
             case CleanupTableProcedure.NAME, RemoveOrphanFilesTableProcedure.NAME -> {
-                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) executeProperties.get(CleanupTableProcedure.RETENTION_THRESHOLD));
-                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedureName, retentionThreshold));
+                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) procedure.properties().get(CleanupTableProcedure.RETENTION_THRESHOLD));
+                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedure.procedureName(), retentionThreshold));
             }
             default -> throw new IllegalArgumentException("Unknown procedure: " + procedureName);
         }
-        long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
-        int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
+        long maxFileSize = (long) procedure.properties().get(MergeTableProcedure.MAX_FILE_SIZE);
+        int maxFileCount = (int) procedure.properties().get(MergeTableProcedure.MAX_FILE_COUNT);
         IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
         return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
     }
@@ -646,7 +659,7 @@ public final class IcedbMetadata
         IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
         IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
         source.enforcedPredicate().getDomains().orElse(ImmutableMap.of()).keySet().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE)
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE || column.kind() == IcedbColumnHandle.Kind.FILE_MODIFIED_TIME)
                 .findFirst()
                 .ifPresent(column -> {
                     throw new TrinoException(NOT_SUPPORTED, format("ALTER TABLE EXECUTE merge of %s: the WHERE clause can only reference partition columns and $partition, not %s", source.schemaTableName(), column.name()));
@@ -668,7 +681,7 @@ public final class IcedbMetadata
                 snapshot,
                 execute.maxFileSizeBytes(),
                 execute.maxFileCount(),
-                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition), source.enforcedPredicate(), fields, fieldTypes));
+                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition, 0), source.enforcedPredicate(), fields, fieldTypes));
         return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
     }
 
@@ -703,6 +716,64 @@ public final class IcedbMetadata
     public void abortTableExecutes()
     {
         distributedMerge.abort();
+        rowLevelOperations.abort();
+    }
+
+    // DELETE, UPDATE, MERGE and TRUNCATE: dml/IcedbRowLevelOperations
+
+    @Override
+    public Optional<ConnectorTableHandle> applyDelete(ConnectorSession session, ConnectorTableHandle handle)
+    {
+        return IcedbRowLevelOperations.applyDelete((IcedbTableHandle) handle);
+    }
+
+    @Override
+    public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
+    {
+        return rowLevelOperations.deleteParts(session, (IcedbTableHandle) handle);
+    }
+
+    @Override
+    public void truncateTable(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        rowLevelOperations.truncate(session, (IcedbTableHandle) tableHandle);
+    }
+
+    @Override
+    public RowChangeParadigm getRowChangeParadigm(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return RowChangeParadigm.DELETE_ROW_AND_INSERT_ROW;
+    }
+
+    @Override
+    public ColumnHandle getMergeRowIdColumnHandle(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return IcedbColumnHandle.MERGE_ROW_ID_COLUMN;
+    }
+
+    @Override
+    public Optional<ConnectorPartitioningHandle> getUpdateLayout(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return Optional.of(IcedbUpdateHandle.INSTANCE);
+    }
+
+    @Override
+    public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        List<IcedbColumnHandle> columns = columns(session, table).stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableList());
+        IcedbWritableTableHandle insert = writeOperations.beginInsert(session, table, columns, snapshot(session, table).schema(), writePathKeys(session, table), retryMode);
+        rowLevelOperations.beginMerge(session, table, updateCaseColumns.isEmpty() ? "delete" : "update");
+        return new IcedbMergeTableHandle(table, insert);
+    }
+
+    @Override
+    public void finishMerge(ConnectorSession session, ConnectorMergeTableHandle mergeTableHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        IcedbMergeTableHandle merge = (IcedbMergeTableHandle) mergeTableHandle;
+        rowLevelOperations.finishMerge(session, merge.table(), merge.insert(), fragments);
     }
 
     private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)

@@ -1,5 +1,7 @@
 package io.trino.plugin.icedb;
 
+import io.trino.plugin.icedb.dml.IcedbUpdateBucketFunction;
+import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.spi.connector.BucketFunction;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPartitioningHandle;
@@ -20,6 +22,9 @@ public final class IcedbNodePartitioningProvider
             List<Type> partitionChannelTypes,
             int bucketCount)
     {
+        if (partitioningHandle instanceof IcedbUpdateHandle) {
+            return new IcedbUpdateBucketFunction(bucketCount);
+        }
         return new IcedbBucketFunction((IcedbPartitioningHandle) partitioningHandle, partitionChannelTypes, bucketCount);
     }
 }

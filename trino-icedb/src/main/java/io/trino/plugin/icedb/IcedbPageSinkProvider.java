@@ -1,11 +1,16 @@
 package io.trino.plugin.icedb;
 
+import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
 import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.dml.IcedbMergeSink;
+import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
 import io.trino.spi.NodeManager;
 import io.trino.spi.PageSorter;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
+import io.trino.spi.connector.ConnectorMergeSink;
+import io.trino.spi.connector.ConnectorMergeTableHandle;
 import io.trino.spi.connector.ConnectorOutputTableHandle;
 import io.trino.spi.connector.ConnectorPageSink;
 import io.trino.spi.connector.ConnectorPageSinkId;
@@ -13,6 +18,8 @@ import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.DynamicFilter;
+import io.trino.spi.predicate.TupleDomain;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,10 +31,18 @@ public final class IcedbPageSinkProvider
     private final PageSorter pageSorter;
     private final NodeManager nodeManager;
     private final IcedbWriterConfig config;
+    private final IcedbPageSourceProvider pageSourceProvider;
 
     @Inject
-    public IcedbPageSinkProvider(TrinoFileSystemFactory fileSystemFactory, JsonCodec<IcedbWrittenPart> partCodec, PageSorter pageSorter, NodeManager nodeManager, IcedbWriterConfig config)
+    public IcedbPageSinkProvider(
+            TrinoFileSystemFactory fileSystemFactory,
+            JsonCodec<IcedbWrittenPart> partCodec,
+            PageSorter pageSorter,
+            NodeManager nodeManager,
+            IcedbWriterConfig config,
+            IcedbPageSourceProvider pageSourceProvider)
     {
+        this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.pageSorter = requireNonNull(pageSorter, "pageSorter is null");
@@ -51,6 +66,25 @@ public final class IcedbPageSinkProvider
     public ConnectorPageSink createPageSink(ConnectorTransactionHandle transactionHandle, ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, ConnectorPageSinkId pageSinkId)
     {
         return createPageSink(session, ((IcedbTableExecuteHandle) tableExecuteHandle).write().orElseThrow());
+    }
+
+    @Override
+    public ConnectorMergeSink createMergeSink(ConnectorTransactionHandle transactionHandle, ConnectorSession session, ConnectorMergeTableHandle mergeHandle, ConnectorPageSinkId pageSinkId)
+    {
+        IcedbMergeTableHandle merge = (IcedbMergeTableHandle) mergeHandle;
+        IcedbTableHandle table = merge.table();
+        return new IcedbMergeSink(
+                merge.insert(),
+                fileSystemFactory.create(session.getIdentity()),
+                createPageSink(session, merge.insert()),
+                createPageSink(session, merge.insert()),
+                (split, columns) -> pageSourceProvider.createPageSource(
+                        transactionHandle,
+                        session,
+                        split,
+                        table.withPredicates(TupleDomain.all(), TupleDomain.all()),
+                        ImmutableList.copyOf(columns),
+                        DynamicFilter.EMPTY));
     }
 
     private ConnectorPageSink createPageSink(ConnectorSession session, IcedbWritableTableHandle table)

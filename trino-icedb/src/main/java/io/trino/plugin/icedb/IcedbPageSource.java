@@ -31,23 +31,32 @@ final class IcedbPageSource
     /**
      * Where an output column comes from: a channel of the reader's pages, or a single-value block.
      */
-    record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant)
+    record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant, Optional<Block> rowIdPath)
     {
         ColumnSource
         {
             requireNonNull(channel, "channel is null");
             requireNonNull(coercion, "coercion is null");
             requireNonNull(constant, "constant is null");
+            requireNonNull(rowIdPath, "rowIdPath is null");
         }
 
         static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
         {
-            return new ColumnSource(Optional.of(channel), coercion, Optional.empty());
+            return new ColumnSource(Optional.of(channel), coercion, Optional.empty(), Optional.empty());
         }
 
         static ColumnSource constant(Block block)
         {
-            return new ColumnSource(Optional.empty(), Optional.empty(), Optional.of(block));
+            return new ColumnSource(Optional.empty(), Optional.empty(), Optional.of(block), Optional.empty());
+        }
+
+        /**
+         * The merge row id: the part's location (a single-value block) and the row numbers of the reader's channel.
+         */
+        static ColumnSource rowId(int rowNumberChannel, Block path)
+        {
+            return new ColumnSource(Optional.of(rowNumberChannel), Optional.empty(), Optional.empty(), Optional.of(path));
         }
     }
 

@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.airlift.slice.Slices.utf8Slice;
 import static io.trino.memory.context.AggregatedMemoryContext.newSimpleAggregatedMemoryContext;
 import static io.trino.parquet.ParquetTypeUtils.constructField;
 import static io.trino.parquet.ParquetTypeUtils.getColumnIO;
@@ -55,6 +56,7 @@ import static io.trino.parquet.ParquetTypeUtils.lookupColumnByName;
 import static io.trino.parquet.predicate.PredicateUtils.buildPredicate;
 import static io.trino.parquet.predicate.PredicateUtils.getFilteredRowGroups;
 import static io.trino.spi.predicate.Utils.nativeValueToBlock;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
@@ -187,8 +189,14 @@ public final class IcedbPageSourceProvider
             }
         }
 
+        // DELETE, UPDATE and MERGE read each row's position in the part: the reader appends it after the columns
+        boolean rowNumbers = columns.stream().anyMatch(column -> column.kind() == IcedbColumnHandle.Kind.MERGE_ROW_ID);
         ImmutableList.Builder<IcedbPageSource.ColumnSource> sources = ImmutableList.builder();
         for (IcedbColumnHandle column : columns) {
+            if (column.kind() == IcedbColumnHandle.Kind.MERGE_ROW_ID) {
+                sources.add(IcedbPageSource.ColumnSource.rowId(parquetColumns.size(), nativeValueToBlock(VARCHAR, utf8Slice(split.path()))));
+                continue;
+            }
             if (column.kind() != IcedbColumnHandle.Kind.REGULAR) {
                 NullableValue value = IcedbPartLevelValues.value(column, split, hiveKeys);
                 sources.add(IcedbPageSource.ColumnSource.constant(nativeValueToBlock(column.type(), value.getValue())));
@@ -211,7 +219,7 @@ public final class IcedbPageSourceProvider
         ParquetReader reader = new ParquetReader(
                 Optional.ofNullable(fileMetadata.getCreatedBy()),
                 parquetColumns,
-                false,
+                rowNumbers,
                 rowGroups,
                 dataSource,
                 DateTimeZone.UTC,

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import io.trino.spi.Page;
 import io.trino.spi.block.Block;
+import io.trino.spi.block.RowBlock;
 import io.trino.spi.block.RunLengthEncodedBlock;
 import io.trino.spi.connector.SourcePage;
 
@@ -64,7 +65,13 @@ final class IcedbSourcePage
         Block block = blocks[channel];
         if (block == null) {
             IcedbPageSource.ColumnSource column = columns.get(channel);
-            if (column.channel().isPresent()) {
+            if (column.rowIdPath().isPresent()) {
+                Block rowNumbers = source.getBlock(column.channel().orElseThrow());
+                block = RowBlock.fromFieldBlocks(rowNumbers.getPositionCount(), new Block[] {
+                        RunLengthEncodedBlock.create(column.rowIdPath().get(), rowNumbers.getPositionCount()),
+                        rowNumbers});
+            }
+            else if (column.channel().isPresent()) {
                 block = source.getBlock(column.channel().get());
                 if (column.coercion().isPresent()) {
                     block = column.coercion().get().apply(block);

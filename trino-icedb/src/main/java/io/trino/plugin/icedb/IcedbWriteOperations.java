@@ -20,6 +20,7 @@ import io.icedb.engine.spec.TablePaths;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.dml.IcedbTableReplacement;
 import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
@@ -189,17 +190,20 @@ public final class IcedbWriteOperations
 
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
-        if (saveMode == SaveMode.REPLACE) {
-            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
-        }
         SchemaTableName tableName = tableMetadata.getTable();
-        if (catalog.findTable(session.getIdentity(), tableName).isPresent()) {
+        Optional<IcedbTableLocation> existing = catalog.findTable(session.getIdentity(), tableName);
+        if (saveMode == SaveMode.REPLACE && existing.isPresent()) {
+            NewTable table = prepareNewTable(session, tableMetadata, existing);
+            replaceTable(session, tableName, table, table.schema(), ImmutableList.of());
+            return;
+        }
+        if (existing.isPresent()) {
             if (saveMode == SaveMode.IGNORE) {
                 return;
             }
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", tableName));
         }
-        NewTable table = prepareNewTable(session, tableMetadata);
+        NewTable table = prepareNewTable(session, tableMetadata, Optional.empty());
         if (!createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of())) {
             if (saveMode == SaveMode.IGNORE) {
                 return;
@@ -214,20 +218,23 @@ public final class IcedbWriteOperations
     public IcedbWritableTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, RetryMode retryMode, boolean replace)
     {
         checkRetryMode(retryMode);
-        if (replace) {
-            throw new TrinoException(NOT_SUPPORTED, "This connector does not support replacing tables");
-        }
-        NewTable table = prepareNewTable(session, tableMetadata);
+        Optional<IcedbTableLocation> existing = replace ? catalog.findTable(session.getIdentity(), tableMetadata.getTable()) : Optional.empty();
+        NewTable table = prepareNewTable(session, tableMetadata, existing);
         List<IcedbWriteColumn> columns = tableMetadata.getColumns().stream()
                 .filter(column -> !column.isHidden())
                 .map(column -> new IcedbWriteColumn(column.getName(), column.getType(), Optional.of(table.schema().columns().get(column.getName()))))
                 .collect(toImmutableList());
         SchemaTableName tableName = tableMetadata.getTable();
-        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), true, table.registerLocation(), Optional.empty());
+        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), existing.isEmpty(), table.registerLocation(), Optional.empty());
     }
 
     public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
+        if (!table.newTable()) {
+            // CREATE OR REPLACE TABLE AS of a table that exists
+            replaceTable(session, table.schemaTableName(), new NewTable(table.tableLocation(), writtenSchema(table), table.definition(), false), writtenSchema(table), markers(fragments));
+            return;
+        }
         if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments))) {
             // our parts stay orphans, named by no log
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (%s holds a table: a concurrent statement created it, or another table lives there)", table.schemaTableName(), table.tableLocation()));
@@ -237,7 +244,19 @@ public final class IcedbWriteOperations
         }
     }
 
-    private NewTable prepareNewTable(ConnectorSession session, ConnectorTableMetadata tableMetadata)
+    private void replaceTable(ConnectorSession session, SchemaTableName name, NewTable table, Schema schema, List<FileMarker> parts)
+    {
+        MaintainedTable maintained = new MaintainedTable(name, table.location(), fileIoFactory.create(session.getIdentity(), table.location()));
+        IcedbTableReplacement.commit(maintenance, committer, session, maintained, schema, parts);
+        // properties are advice for writers (sort order, codec, comments): the log above is the commit point
+        table.definition().write(maintained.fileIo(), table.location());
+    }
+
+    /**
+     * @param replaced for {@code CREATE OR REPLACE TABLE} of a table that exists: its location; the new definition
+     * must keep its columns, their types and its partitioning
+     */
+    private NewTable prepareNewTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<IcedbTableLocation> replaced)
     {
         SchemaTableName tableName = tableMetadata.getTable();
         checkName(tableName.getTableName(), "table");
@@ -297,6 +316,16 @@ public final class IcedbWriteOperations
                 })
                 .orElse(defaultLocation);
         boolean registerLocation = !location.equals(defaultLocation);
+        if (replaced.isPresent()) {
+            IcedbTableLocation current = replaced.get();
+            if (IcedbTableProperties.getLocation(properties).isPresent() && !location.equals(current)) {
+                throw new TrinoException(NOT_SUPPORTED, format("Cannot replace table %s at %s with a table at another location (%s)", tableName, current, location));
+            }
+            Schema currentSchema = committer.currentSchema(session.getIdentity(), tableName, current).orElse(Schema.EMPTY);
+            List<String> currentPartitioning = findDefinition(session.getIdentity(), current).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
+            IcedbTableReplacement.checkCompatible(tableName, currentSchema, new Schema(schema), currentPartitioning, definition.partitioning());
+            return new NewTable(current, new Schema(schema), definition, false);
+        }
         catalog.locationChecker().checkLocation(session.getIdentity(), tableName, location, false, INVALID_TABLE_PROPERTY);
         try {
             IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
@@ -347,7 +376,7 @@ public final class IcedbWriteOperations
                     writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.of(tableType)));
                 }
                 case PARTITION_KEY -> writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.empty()));
-                case PATH, PARTITION, FILE_SIZE -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
+                case PATH, PARTITION, FILE_SIZE, FILE_MODIFIED_TIME, MERGE_ROW_ID -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
             }
         }
         IcedbTableDefinition definition = definition(session.getIdentity(), location);

@@ -55,20 +55,19 @@ public class TestIcedbConnectorTest
                     SUPPORTS_MAP_TYPE,
                     SUPPORTS_ROW_TYPE,
                     SUPPORTS_NEGATIVE_DATE,
-                    SUPPORTS_DEREFERENCE_PUSHDOWN -> true;
-            // row-level changes rewrite partitions under the maintenance lease: not part of the insert path
-            case SUPPORTS_DELETE,
+                    SUPPORTS_DEREFERENCE_PUSHDOWN,
+                    SUPPORTS_DELETE,
                     SUPPORTS_ROW_LEVEL_DELETE,
                     SUPPORTS_UPDATE,
                     SUPPORTS_ROW_LEVEL_UPDATE,
                     SUPPORTS_MERGE,
                     SUPPORTS_TRUNCATE,
-                    // IceDB has no table-level rename: a table is its key prefix, and every log names its parts by full key
+                    SUPPORTS_CREATE_OR_REPLACE_TABLE -> true;
+            case // IceDB has no table-level rename: a table is its key prefix, and every log names its parts by full key
                     SUPPORTS_RENAME_SCHEMA,
                     SUPPORTS_RENAME_TABLE,
                     SUPPORTS_RENAME_TABLE_ACROSS_SCHEMAS,
                     SUPPORTS_DROP_SCHEMA_CASCADE,
-                    SUPPORTS_CREATE_OR_REPLACE_TABLE,
                     // IceDB schemas only grow: columns are appended, never dropped, renamed, retyped or reordered
                     SUPPORTS_ADD_COLUMN_WITH_POSITION,
                     SUPPORTS_ADD_FIELD,
@@ -104,6 +103,50 @@ public class TestIcedbConnectorTest
                     SUPPORTS_NATIVE_QUERY -> false;
             default -> super.hasBehavior(connectorBehavior);
         };
+    }
+
+    @Override
+    protected void verifyConcurrentUpdateFailurePermissible(Exception e)
+    {
+        // row-level statements take the table's lease: of concurrent ones, those that cannot take it, or that find the
+        // parts they read rewritten by one that held it before, fail without changing the table
+        assertThat(e).hasMessageMatching("(?s).*(another maintenance operation is running on the table|were changed by a concurrent statement).*");
+    }
+
+    @Override
+    protected TestTable createTableWithOneIntegerColumn(String namePrefix)
+    {
+        // testCreateOrReplaceTableConcurrently replaces the table with one of column a: IceDB schemas only grow, so the
+        // table it starts from has that column
+        return newTrinoTable(namePrefix, "(a integer)");
+    }
+
+    @Test
+    @Override
+    public void testCreateOrReplaceTableWithNewColumnNames()
+    {
+        // IceDB schemas only grow: a replacement that drops columns fails, naming one; one that adds columns keeps the old
+        try (TestTable table = newTrinoTable("test_create_or_replace_", " AS SELECT nationkey, name, regionkey FROM nation")) {
+            assertQueryFails(
+                    "CREATE OR REPLACE TABLE " + table.getName() + " AS SELECT nationkey AS nationkey_new, name AS name_new_2, regionkey AS region_key_new FROM nation",
+                    "Cannot replace table tpch.%s: the new definition drops column 'nationkey' \\(BIGINT\\); IceDB schemas only grow.*".formatted(table.getName()));
+            assertUpdate("CREATE OR REPLACE TABLE " + table.getName() + " AS SELECT nationkey, name, regionkey, nationkey AS nationkey_new FROM nation", "SELECT count(*) FROM nation");
+            assertTableColumnNames(table.getName(), "nationkey", "name", "regionkey", "nationkey_new");
+            assertQuery("SELECT * FROM " + table.getName(), "SELECT nationkey, name, regionkey, nationkey FROM nation");
+        }
+    }
+
+    @Test
+    @Override
+    public void testCreateOrReplaceTableWithDifferentDataType()
+    {
+        // a column's type never changes in IceDB: the replacement fails, naming the column, and the table is unchanged
+        try (TestTable table = newTrinoTable("test_create_or_replace_", " AS SELECT nationkey, name FROM nation")) {
+            assertQueryFails(
+                    "CREATE OR REPLACE TABLE " + table.getName() + " AS SELECT name AS nationkey, nationkey AS name FROM nation",
+                    "Cannot replace table tpch.%s: column 'nationkey' has type BIGINT and the new definition gives it VARCHAR; IceDB schemas only grow.*".formatted(table.getName()));
+            assertQuery("SELECT * FROM " + table.getName(), "SELECT nationkey, name FROM nation");
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class TestingIcedbS3Server
     public static final String SECRET_KEY = "icedb-secret";
     public static final String REGION = "us-east-1";
 
+    private final RecordingBlobStore blobStore = new RecordingBlobStore(new TransientNio2BlobStore());
     private final S3Proxy proxy;
     private final S3Client client;
     private final String endpoint;
@@ -38,7 +39,7 @@ public final class TestingIcedbS3Server
     public TestingIcedbS3Server()
     {
         proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+                .blobStore(blobStore)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .ignoreUnknownHeaders(true)
@@ -63,6 +64,20 @@ public final class TestingIcedbS3Server
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
+    }
+
+    /**
+     * Every object access since the server started or {@link #clearAccesses()}, as {@code "GET bucket/key"},
+     * {@code "HEAD …"}, {@code "PUT …"}, {@code "COPY …"} or {@code "DELETE …"}.
+     */
+    public List<String> accesses()
+    {
+        return blobStore.accesses();
+    }
+
+    public void clearAccesses()
+    {
+        blobStore.clear();
     }
 
     public String endpoint()

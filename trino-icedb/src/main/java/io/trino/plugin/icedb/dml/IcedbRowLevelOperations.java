@@ -1,0 +1,341 @@
+package io.trino.plugin.icedb.dml;
+
+import com.google.common.collect.ImmutableList;
+import io.airlift.json.JsonCodec;
+import io.airlift.log.Logger;
+import io.airlift.slice.Slice;
+import io.airlift.slice.Slices;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.commit.MergedLogBuilder;
+import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
+import io.icedb.engine.commit.Partitions;
+import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.LeaseLostException;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileParser;
+import io.trino.filesystem.TrinoFileSystem;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.IcedbColumnHandle;
+import io.trino.plugin.icedb.IcedbPartLevelValues;
+import io.trino.plugin.icedb.IcedbPartitions;
+import io.trino.plugin.icedb.IcedbSplit;
+import io.trino.plugin.icedb.IcedbTableHandle;
+import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbWritableTableHandle;
+import io.trino.plugin.icedb.IcedbWriteOperations;
+import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.maintenance.TableLogs;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.predicate.TupleDomain;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.TRANSACTION_CONFLICT;
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The coordinator's side of the statements that change rows: {@code TRUNCATE TABLE} and a {@code DELETE} whose
+ * predicate covers whole parts (metadata only: one merged log that tombstones the parts, none opened), and {@code
+ * DELETE}, {@code UPDATE} and {@code MERGE} by copy-on-write (the workers' {@link IcedbMergeSink}s rewrite each part
+ * that has a changed row and write the inserted rows; one merged log tombstones the rewritten parts and adds the new
+ * ones). Each takes the table's maintenance lease, so it conflicts with merge, cleanup and another such statement, and
+ * builds its log on the table's logs read under the lease, so a concurrent insert is never lost: the merged log only
+ * tombstones the parts the statement replaced (spec §5, partition removal and rewrite).
+ */
+public final class IcedbRowLevelOperations
+{
+    private static final Logger log = Logger.get(IcedbRowLevelOperations.class);
+    public static final JsonCodec<IcedbMergeFragment> FRAGMENT_CODEC = JsonCodec.jsonCodec(IcedbMergeFragment.class);
+
+    private final IcedbMaintenance maintenance;
+    private final IcedbWriteOperations writeOperations;
+    private final TrinoFileSystemFactory fileSystemFactory;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    public IcedbRowLevelOperations(IcedbMaintenance maintenance, IcedbWriteOperations writeOperations, TrinoFileSystemFactory fileSystemFactory)
+    {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+    }
+
+    /**
+     * {@code TRUNCATE TABLE}: tombstones every live part.
+     */
+    public void truncate(ConnectorSession session, IcedbTableHandle handle)
+    {
+        removeParts(session, handle, "truncate", _ -> true);
+    }
+
+    /**
+     * A {@code DELETE} whose predicate the parts' paths decide alone (identity partition columns, a Python table's
+     * Hive keys, {@code $partition}, {@code $path}) removes whole parts without opening them; any other is row-level.
+     */
+    public static Optional<ConnectorTableHandle> applyDelete(IcedbTableHandle table)
+    {
+        if (!table.unenforcedPredicate().isAll() || table.enforcedPredicate().isAll() || table.executeParts().isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(table);
+    }
+
+    /**
+     * Tombstones the live parts whose paths satisfy the handle's enforced predicate. The number of rows is not known
+     * without opening the parts, so none is reported.
+     */
+    public OptionalLong deleteParts(ConnectorSession session, IcedbTableHandle handle)
+    {
+        TupleDomain<IcedbColumnHandle> predicate = handle.enforcedPredicate();
+        if (predicate.isNone()) {
+            return OptionalLong.of(0);
+        }
+        IcedbTableLocation location = handle.tableLocation();
+        removeParts(session, handle, "delete", part -> IcedbPartLevelValues.matches(
+                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()), part.createdMillis()),
+                predicate));
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Tombstones the live parts that {@code partFilter} selects, in one merged log.
+     *
+     * @return the number of parts removed
+     */
+    public long removeParts(ConnectorSession session, IcedbTableHandle handle, String operation, Predicate<FileMarker> partFilter)
+    {
+        MaintainedTable table = maintenance.table(session, handle.schemaName(), handle.tableName());
+        long startedMillis = maintenance.clock().millis();
+        try (LeaseHandle lease = maintenance.acquireLease(session, table, operation)) {
+            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            if (logs.isEmpty()) {
+                return 0;
+            }
+            Snapshot snapshot = logs.fold();
+            List<FileMarker> removed = snapshot.aliveFiles().stream().filter(partFilter).collect(toImmutableList());
+            if (removed.isEmpty()) {
+                log.info("%s of table %s: no live part matches, nothing to commit", operation, table);
+                return 0;
+            }
+            Set<String> removedPaths = removed.stream().map(FileMarker::path).collect(toImmutableSet());
+            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
+            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), removedPaths, ImmutableList.of(), snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+            long bytes = removed.stream().mapToLong(FileMarker::bytes).sum();
+            log.info("%s of table %s: merged log %s removes %s parts (%s bytes) and supersedes %s logs", operation, table, mergedLog.log().key(), removed.size(), bytes, mergedLog.sourceLogs().size());
+            maintenance.recordRun(session, table, operation, startedMillis, Optional.of(mergedLog.log().key()), metrics(removed.size(), bytes, 0, 0, mergedLog.sourceLogs().size()));
+            return removed.size();
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(table, e);
+        }
+    }
+
+    /**
+     * Takes the table's lease for a row-level {@code DELETE}, {@code UPDATE} or {@code MERGE}, kept renewed until
+     * {@link #finishMerge} or {@link #abort}.
+     */
+    public void beginMerge(ConnectorSession session, IcedbTableHandle handle, String operation)
+    {
+        MaintainedTable table = maintenance.table(session, handle.schemaName(), handle.tableName());
+        checkState(!running.containsKey(handle.location()), "A row-level statement on %s is already running in this transaction", table);
+        long startedMillis = maintenance.clock().millis();
+        LeaseHandle lease = maintenance.acquireLease(session, table, operation);
+        try {
+            AutoCloseable renewal = maintenance.keepRenewed(table, lease);
+            running.put(handle.location(), new Running(table, operation, startedMillis, lease, renewal));
+        }
+        catch (RuntimeException e) {
+            closeQuietly(lease, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Commits what the merge sinks wrote: one merged log that tombstones the rewritten parts and adds the new ones
+     * (an insert log when no part was rewritten).
+     */
+    public void finishMerge(ConnectorSession session, IcedbTableHandle handle, IcedbWritableTableHandle insert, Collection<Slice> fragments)
+    {
+        Running merge = running.remove(handle.location());
+        checkState(merge != null, "No row-level statement on %s began in this transaction", handle.location());
+        MaintainedTable table = merge.table();
+        List<IcedbMergeFragment> parsed = fragments.stream().map(fragment -> FRAGMENT_CODEC.fromJson(fragment.getBytes())).collect(toImmutableList());
+        Map<String, String> replaced = new LinkedHashMap<>();
+        List<IcedbWrittenPart> rewritten = new ArrayList<>();
+        List<IcedbWrittenPart> inserted = new ArrayList<>();
+        for (IcedbMergeFragment fragment : parsed) {
+            for (String key : fragment.rewrittenParts()) {
+                if (replaced.put(key, Partitions.partitionOf(table.prefix(), key)) != null) {
+                    // two writers each dropped some rows of the part: committing either would lose the other's deletes
+                    List<IcedbWrittenPart> all = parsed.stream().flatMap(each -> each.allNewParts().stream()).toList();
+                    TrinoException failure = new TrinoException(GENERIC_INTERNAL_ERROR, format("%s of table %s: part %s was rewritten by two writers", merge.operation(), table, key));
+                    deleteQuietly(session, table, all, failure);
+                    closeMerge(merge);
+                    throw failure;
+                }
+            }
+            rewritten.addAll(fragment.rewrittenNewParts());
+            inserted.addAll(fragment.insertedParts());
+        }
+        List<IcedbWrittenPart> newParts = ImmutableList.<IcedbWrittenPart>builder().addAll(rewritten).addAll(inserted).build();
+        try (LeaseHandle lease = merge.lease()) {
+            stopRenewing(merge);
+            if (replaced.isEmpty()) {
+                // only inserted rows (a MERGE without a matched row): an ordinary insert
+                writeOperations.finishInsert(session, insert, inserted.stream().map(part -> Slices.wrappedBuffer(IcedbMergeSink.PART_CODEC.toJsonBytes(part))).toList());
+                return;
+            }
+            Set<String> partitions = new HashSet<>(replaced.values());
+            for (IcedbWrittenPart part : rewritten) {
+                String partition = Partitions.partitionOf(table.prefix(), part.key());
+                if (!partitions.contains(partition)) {
+                    TrinoException failure = new TrinoException(NOT_SUPPORTED, format(
+                            "%s of table %s: the kept rows of parts in partitions %s make partition '%s' from their values; this table's partition paths do not come from its columns",
+                            merge.operation(),
+                            table,
+                            partitions,
+                            partition));
+                    deleteQuietly(session, table, newParts, failure);
+                    throw failure;
+                }
+            }
+            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            Snapshot snapshot = logs.fold();
+            Set<String> alive = snapshot.aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
+            List<String> gone = replaced.keySet().stream().filter(key -> !alive.contains(key)).toList();
+            if (!gone.isEmpty()) {
+                // a statement that held the lease before ours replaced them after our query read the table
+                TrinoException failure = new TrinoException(TRANSACTION_CONFLICT, format(
+                        "%s of table %s: parts %s were changed by a concurrent statement (a merge, cleanup or row-level statement) after this one read them; retry",
+                        merge.operation(),
+                        table,
+                        gone));
+                deleteQuietly(session, table, newParts, failure);
+                throw failure;
+            }
+            List<FileMarker> markers = newParts.stream()
+                    .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
+                    .collect(toImmutableList());
+            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
+            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), replaced.keySet(), markers, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            try {
+                lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+            }
+            catch (LeaseLostException e) {
+                deleteQuietly(session, table, newParts, e);
+                throw e;
+            }
+            long removedBytes = snapshot.aliveFiles().stream().filter(part -> replaced.containsKey(part.path())).mapToLong(FileMarker::bytes).sum();
+            log.info("%s of table %s: merged log %s replaces %s parts (%s bytes) by %s rewritten and %s inserted parts",
+                    merge.operation(), table, mergedLog.log().key(), replaced.size(), removedBytes, rewritten.size(), inserted.size());
+            maintenance.recordRun(session, table, merge.operation(), merge.startedMillis(), Optional.of(mergedLog.log().key()), metrics(
+                    replaced.size(),
+                    removedBytes,
+                    newParts.size(),
+                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
+                    mergedLog.sourceLogs().size()));
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(table, e);
+        }
+    }
+
+    /**
+     * Releases the leases of row-level statements that began and did not finish (the query failed).
+     */
+    public void abort()
+    {
+        for (Running merge : running.values()) {
+            closeMerge(merge);
+        }
+        running.clear();
+    }
+
+    private static Map<String, Long> metrics(long partsRemoved, long bytesRemoved, long partsWritten, long bytesWritten, long logsSuperseded)
+    {
+        Map<String, Long> metrics = new LinkedHashMap<>();
+        metrics.put("parts_removed", partsRemoved);
+        metrics.put("bytes_removed", bytesRemoved);
+        metrics.put("parts_written", partsWritten);
+        metrics.put("bytes_written", bytesWritten);
+        metrics.put("logs_superseded", logsSuperseded);
+        return metrics;
+    }
+
+    private static void closeMerge(Running merge)
+    {
+        stopRenewing(merge);
+        try {
+            merge.lease().close();
+        }
+        catch (RuntimeException e) {
+            log.warn(e, "Failed to release the maintenance lease of table %s; it expires on its own", merge.table());
+        }
+    }
+
+    private static void stopRenewing(Running merge)
+    {
+        try {
+            merge.renewal().close();
+        }
+        catch (Exception e) {
+            log.warn(e, "Failed to stop renewing the maintenance lease of table %s", merge.table());
+        }
+    }
+
+    private void deleteQuietly(ConnectorSession session, MaintainedTable table, List<IcedbWrittenPart> parts, Exception failure)
+    {
+        TrinoFileSystem fileSystem = fileSystemFactory.create(session);
+        for (IcedbWrittenPart part : parts) {
+            try {
+                fileSystem.deleteFile(table.location().keyLocation(part.key()));
+            }
+            catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void closeQuietly(LeaseHandle lease, Exception failure)
+    {
+        try {
+            lease.close();
+        }
+        catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private record Running(MaintainedTable table, String operation, long startedMillis, LeaseHandle lease, AutoCloseable renewal)
+    {
+        private Running
+        {
+            requireNonNull(table, "table is null");
+            requireNonNull(operation, "operation is null");
+            requireNonNull(lease, "lease is null");
+            requireNonNull(renewal, "renewal is null");
+        }
+    }
+}
