@@ -35,7 +35,7 @@ class TestTableOwnership
                 "nest/_data/inner/deeper/_icedb/table.json",
                 "nest/_data/other/_icedb/properties.json");
         TableOwnership ownership = TableOwnership.of("nest", keys);
-        assertThat(ownership.nestedTablePrefixes()).containsExactly("nest/_data/inner/", "nest/_data/other/");
+        assertThat(ownership.nestedTablePrefixes()).containsExactlyInAnyOrder("nest/_data/inner/", "nest/_data/other/");
         assertThat(ownership.owns("nest/_data/x.parquet")).isTrue();
         assertThat(ownership.owns("nest/_log/1_a.jsonl")).isTrue();
         assertThat(ownership.owns("nest/_data/inner/_data/y.parquet")).isFalse();
