@@ -126,6 +126,8 @@ public final class IcedbPageSourceProvider
     {
         AggregatedMemoryContext memoryContext = newSimpleAggregatedMemoryContext();
         ParquetMetadata parquetMetadata = MetadataReader.readFooter(dataSource, Optional.empty());
+        // a marker size smaller than the part's data would silently drop the row groups beyond it
+        errors.checkDataEnd(parquetMetadata);
         FileMetadata fileMetadata = parquetMetadata.getFileMetaData();
         MessageType fileSchema = fileMetadata.getSchema();
 

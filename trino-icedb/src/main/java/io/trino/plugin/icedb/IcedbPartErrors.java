@@ -3,6 +3,9 @@ package io.trino.plugin.icedb;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.parquet.ParquetCorruptionException;
+import io.trino.parquet.metadata.BlockMetadata;
+import io.trino.parquet.metadata.ColumnChunkMetadata;
+import io.trino.parquet.metadata.ParquetMetadata;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 
@@ -63,6 +66,27 @@ public final class IcedbPartErrors
             return new TrinoException(ICEDB_CANNOT_OPEN_SPLIT, format("Error opening part %s (%s bytes) of table %s: %s", path, markerBytes, table, exception.getMessage()), exception);
         }
         return new TrinoException(ICEDB_CURSOR_ERROR, format("Failed to read part %s of table %s: %s", path, table, exception.getMessage()), exception);
+    }
+
+    /**
+     * Fails when a column chunk of the part ends beyond the size the marker gives (the footer and its 8 bytes follow the
+     * data): the reader picks row groups by offset within that size and would drop the others without a word.
+     */
+    public void checkDataEnd(ParquetMetadata metadata)
+            throws ParquetCorruptionException
+    {
+        long dataEnd = 0;
+        for (BlockMetadata block : metadata.getBlocks()) {
+            for (ColumnChunkMetadata column : block.columns()) {
+                dataEnd = Math.max(dataEnd, column.getStartingPos() + column.getTotalSize());
+            }
+        }
+        if (dataEnd + 8 > markerBytes) {
+            OptionalLong actual = actualSize();
+            throw new TrinoException(ICEDB_BAD_DATA, format(
+                    "Size mismatch for part %s of table %s: the log says %s bytes, the object has %s (its data alone ends at byte %s)",
+                    path, table, markerBytes, actual.isPresent() ? actual.getAsLong() : "an unknown number of", dataEnd));
+        }
     }
 
     private OptionalLong actualSize()

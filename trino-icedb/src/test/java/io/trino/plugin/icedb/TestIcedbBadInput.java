@@ -21,14 +21,16 @@ import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_LOG;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_METADATA;
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_TYPE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MISSING_DATA;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
-import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.COLUMN_ALREADY_EXISTS;
+import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
+import static io.trino.spi.StandardErrorCode.NOT_FOUND;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
-import static io.trino.spi.StandardErrorCode.TABLE_NOT_FOUND;
+import static io.trino.spi.StandardErrorCode.TABLE_ALREADY_EXISTS;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,7 +131,8 @@ public class TestIcedbBadInput
     public void testLogWithUnknownDuckDbType()
     {
         String log = corruptLog("unknown_type", "{\"v\": 1, \"sch\": 1, \"f\": 2, \"t\": 5}\n{\"a\": \"BIGINT\", \"z\": \"NOT_A_TYPE\"}");
-        assertReadsFail("unknown_type", null, "z");
+        // names the table and the type (not yet the column or the log)
+        assertReadsFail("unknown_type", ICEDB_INVALID_TYPE, "Table bad.unknown_type (local:///bad/unknown_type): Invalid DuckDB type 'NOT_A_TYPE'");
         assertThat(log).isNotEmpty();
     }
 
@@ -168,7 +171,7 @@ public class TestIcedbBadInput
         table("missing_part");
         String part = files("bad/missing_part/_data").getFirst();
         deleteFile(part);
-        assertReadsFail("missing_part", ICEDB_MISSING_DATA, part);
+        assertPartReadsFail("missing_part", ICEDB_MISSING_DATA, part);
     }
 
     @Test
@@ -178,7 +181,7 @@ public class TestIcedbBadInput
         String part = files("bad/not_parquet/_data").getFirst();
         long size = size(part);
         writeFile(part, "x".repeat((int) size));
-        assertReadsFail("not_parquet", ICEDB_BAD_DATA, part);
+        assertPartReadsFail("not_parquet", ICEDB_BAD_DATA, part);
     }
 
     @Test
@@ -188,7 +191,7 @@ public class TestIcedbBadInput
         String part = files("bad/truncated_part/_data").getFirst();
         byte[] content = read(part);
         writeFile(part, new String(content, 0, content.length / 2, ISO_8859_1), ISO_8859_1);
-        assertReadsFail("truncated_part", ICEDB_BAD_DATA, part);
+        assertPartReadsFail("truncated_part", ICEDB_BAD_DATA, part);
     }
 
     @Test
@@ -196,7 +199,23 @@ public class TestIcedbBadInput
     {
         FileMarker part = TestingLocalTables.writePart(root, "bad/contradicting", "", "SELECT 'text' AS a", 1000);
         TestingLocalTables.writeLog(root, "bad/contradicting", System.currentTimeMillis(), Map.of("a", "BIGINT"), List.of(part));
-        assertReadsFail("contradicting", ICEDB_BAD_DATA, "Part local:///" + part.path() + " of table bad.contradicting contradicts the table's log");
+        assertPartReadsFail("contradicting", ICEDB_BAD_DATA, "Part local:///" + part.path() + " of table bad.contradicting contradicts the table's log");
+    }
+
+    @Test
+    public void testMarkerSizeFarTooSmall()
+    {
+        FileMarker part = TestingLocalTables.writePart(root, "bad/size_tiny", "", "SELECT x AS a FROM range(1000) t(x)", 1000);
+        TestingLocalTables.writeLog(root, "bad/size_tiny", System.currentTimeMillis(), Map.of("a", "BIGINT"), List.of(FileMarker.alive(part.path(), 10, 1)));
+        assertPartReadsFail("size_tiny", ICEDB_BAD_DATA, "Size mismatch for part local:///%s of table bad.size_tiny: the log says 10 bytes, the object has %s".formatted(part.path(), part.bytes()));
+    }
+
+    @Test
+    public void testMarkerSizeCuttingTheData()
+    {
+        FileMarker part = TestingLocalTables.writePart(root, "bad/size_half", "", "SELECT x AS a FROM range(100000) t(x)", 1000);
+        TestingLocalTables.writeLog(root, "bad/size_half", System.currentTimeMillis(), Map.of("a", "BIGINT"), List.of(FileMarker.alive(part.path(), part.bytes() / 2, 1)));
+        assertPartReadsFail("size_half", ICEDB_BAD_DATA, "Size mismatch for part local:///%s of table bad.size_half: the log says %s bytes, the object has %s".formatted(part.path(), part.bytes() / 2, part.bytes()));
     }
 
     @Test
@@ -226,7 +245,7 @@ public class TestIcedbBadInput
     @Test
     public void testNotNullColumn()
     {
-        assertRefused("CREATE TABLE bad.not_null (a bigint NOT NULL)", NOT_SUPPORTED, "Column 'a' of table bad.not_null is NOT NULL");
+        assertRefused("CREATE TABLE bad.not_null (a bigint NOT NULL)", NOT_SUPPORTED, "Catalog 'icedb' does not support non-null column for column name 'a'");
     }
 
     @Test
@@ -291,7 +310,7 @@ public class TestIcedbBadInput
     public void testCreateExistingTable()
     {
         table("exists_already");
-        assertRefused("CREATE TABLE bad.exists_already (a bigint)", ALREADY_EXISTS, "Table already exists: bad.exists_already");
+        assertRefused("CREATE TABLE bad.exists_already (a bigint)", TABLE_ALREADY_EXISTS, "Table 'icedb.bad.exists_already' already exists");
     }
 
     @Test
@@ -331,14 +350,14 @@ public class TestIcedbBadInput
     @Test
     public void testMergeOfUnknownTable()
     {
-        assertRefused("CALL icedb.system.merge('bad', 'no_such_table')", TABLE_NOT_FOUND, "Table 'bad.no_such_table' not found");
+        assertRefused("CALL icedb.system.merge('bad', 'no_such_table')", NOT_FOUND, "Table 'bad.no_such_table' not found");
     }
 
     @Test
     public void testMergeFileCountTooSmall()
     {
         table("merge_count");
-        assertRefused("CALL icedb.system.merge('bad', 'merge_count', max_file_count => 1)", INVALID_PROCEDURE_ARGUMENT, "max_file_count must be at least 2: 1");
+        assertRefused("CALL icedb.system.merge('bad', 'merge_count', max_file_count => 1)", INVALID_ARGUMENTS, "max_file_count must be at least 2: 1");
     }
 
     @Test
@@ -407,8 +426,22 @@ public class TestIcedbBadInput
      */
     private void assertReadsFail(String table, ErrorCodeSupplier code, String object)
     {
+        assertStatementsFail(table, code, object, List.of("SELECT * FROM bad." + table, "INSERT INTO bad.%s SELECT * FROM bad.%s".formatted(table, table), "CALL icedb.system.merge('bad', '%s')".formatted(table)));
+    }
+
+    /**
+     * SELECT and INSERT ... SELECT fail with {@code code} naming {@code object} (a bad part: a table of one part has
+     * nothing to merge); no statement changed the table's objects.
+     */
+    private void assertPartReadsFail(String table, ErrorCodeSupplier code, String object)
+    {
+        assertStatementsFail(table, code, object, List.of("SELECT * FROM bad." + table, "INSERT INTO bad.%s SELECT * FROM bad.%s".formatted(table, table)));
+    }
+
+    private void assertStatementsFail(String table, ErrorCodeSupplier code, String object, List<String> statements)
+    {
         List<String> before = files("bad/" + table);
-        for (String sql : List.of("SELECT * FROM bad." + table, "INSERT INTO bad.%s SELECT * FROM bad.%s".formatted(table, table), "CALL icedb.system.merge('bad', '%s')".formatted(table))) {
+        for (String sql : statements) {
             var failure = assertThat(query(sql)).as(sql).failure();
             if (code != null) {
                 failure.hasErrorCode(code);
