@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * One cache serves one storage root: keys of two buckets must not share a cache. Thread-safe.
  */
 public final class LogFileCache
+        implements LogCache
 {
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -44,6 +45,7 @@ public final class LogFileCache
         };
     }
 
+    @Override
     public Optional<LogFile> get(String key)
     {
         requireNonNull(key, "key is null");
@@ -52,6 +54,7 @@ public final class LogFileCache
         }
     }
 
+    @Override
     public void put(String key, LogFile logFile)
     {
         requireNonNull(key, "key is null");

@@ -47,7 +47,7 @@ public final class SnapshotReader
     private static final System.Logger LOG = System.getLogger(SnapshotReader.class.getName());
 
     private final IcedbFileIo fileIo;
-    private final LogFileCache cache;
+    private final LogCache cache;
     private final Executor executor;
     private final int maxReadConcurrency;
 
@@ -55,7 +55,7 @@ public final class SnapshotReader
      * @param executor runs the parallel log reads; the calling thread reads too, so a busy executor only slows a read down
      * @param maxReadConcurrency at most this many logs of one snapshot are read at the same time
      */
-    public SnapshotReader(IcedbFileIo fileIo, LogFileCache cache, Executor executor, int maxReadConcurrency)
+    public SnapshotReader(IcedbFileIo fileIo, LogCache cache, Executor executor, int maxReadConcurrency)
     {
         this.fileIo = requireNonNull(fileIo, "fileIo is null");
         this.cache = requireNonNull(cache, "cache is null");

@@ -16,14 +16,22 @@ import static java.util.Objects.requireNonNull;
  * @param logToCreate the folded merged log, stamped just below the window start; empty when there is nothing to do
  * @param dataPartsToDelete keys of dead parts that no snapshot inside the window references
  * @param logsToDelete keys of the logs folded into {@code logToCreate}
+ * @param foreignPartsKept keys of dead parts old enough to delete that lie outside the table's {@code P/_data/}: their
+ * markers are kept and they are never deleted (the table does not own them)
  */
-public record CleanupPlan(long windowStartMillis, Optional<PlannedLog> logToCreate, List<String> dataPartsToDelete, List<String> logsToDelete)
+public record CleanupPlan(long windowStartMillis, Optional<PlannedLog> logToCreate, List<String> dataPartsToDelete, List<String> logsToDelete, List<String> foreignPartsKept)
 {
+    public CleanupPlan(long windowStartMillis, Optional<PlannedLog> logToCreate, List<String> dataPartsToDelete, List<String> logsToDelete)
+    {
+        this(windowStartMillis, logToCreate, dataPartsToDelete, logsToDelete, List.of());
+    }
+
     public CleanupPlan
     {
         requireNonNull(logToCreate, "logToCreate is null");
         dataPartsToDelete = List.copyOf(dataPartsToDelete);
         logsToDelete = List.copyOf(logsToDelete);
+        foreignPartsKept = List.copyOf(foreignPartsKept);
         if (logToCreate.isEmpty() && (!dataPartsToDelete.isEmpty() || !logsToDelete.isEmpty())) {
             throw new IllegalArgumentException("A cleanup deletes objects only after creating its folded log");
         }

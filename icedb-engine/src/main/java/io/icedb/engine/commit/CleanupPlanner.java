@@ -6,6 +6,7 @@ import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
+import io.icedb.engine.spec.TableOwnership;
 import io.icedb.engine.spec.TablePaths;
 
 import java.util.ArrayList;
@@ -116,15 +117,25 @@ public final class CleanupPlanner
         Snapshot before = SnapshotReader.fold(tablePrefix, folded);
         List<FileMarker> markers = new ArrayList<>(before.aliveFiles());
         List<String> dataPartsToDelete = new ArrayList<>();
+        List<String> foreignPartsKept = new ArrayList<>();
+        TableOwnership ownership = TableOwnership.of(tablePrefix);
         for (FileMarker dead : before.deadFiles()) {
-            if (dead.tombstonedMillis().getAsLong() < stamp && !aliveLater.contains(dead.path())) {
+            boolean expired = dead.tombstonedMillis().getAsLong() < stamp && !aliveLater.contains(dead.path());
+            if (expired && ownership.ownsPart(dead.path())) {
                 dataPartsToDelete.add(dead.path());
             }
             else {
+                if (expired) {
+                    // a part outside P/_data/ (a copied Python table names its original's parts): never ours to delete
+                    foreignPartsKept.add(dead.path());
+                }
                 markers.add(dead);
             }
         }
         if (dataPartsToDelete.isEmpty() && folded.size() == 1) {
+            if (!foreignPartsKept.isEmpty()) {
+                return new CleanupPlan(windowStart, Optional.empty(), List.of(), List.of(), foreignPartsKept);
+            }
             // folding one log into one log gains nothing
             return CleanupPlan.nothingToDo(windowStart);
         }
@@ -135,6 +146,6 @@ public final class CleanupPlanner
                 .map(key -> new LogTombstone(key, nowMillis))
                 .toList();
         LogFile foldedLog = new LogFile(stamp, before.schema(), logTombstones, markers);
-        return new CleanupPlan(windowStart, Optional.of(new PlannedLog(foldedKey, foldedName, foldedLog)), dataPartsToDelete, logsToDelete);
+        return new CleanupPlan(windowStart, Optional.of(new PlannedLog(foldedKey, foldedName, foldedLog)), dataPartsToDelete, logsToDelete, foreignPartsKept);
     }
 }

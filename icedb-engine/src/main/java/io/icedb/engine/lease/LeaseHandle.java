@@ -7,7 +7,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -35,6 +37,8 @@ public final class LeaseHandle
     // so the epoch's tokens have no gaps and a seal (created at the first free number) is always in the holder's way
     private long nextSequence = 1;
     private State state = State.HELD;
+    // run once when the handle stops being used (release or abandon): for example stopping a background renewal
+    private final List<Runnable> releaseActions = new ArrayList<>();
 
     LeaseHandle(MaintenanceLease lease, LeaseRecord current, Duration leaseDuration)
     {
@@ -135,6 +139,7 @@ public final class LeaseHandle
      */
     public synchronized void release()
     {
+        runReleaseActions();
         if (state != State.HELD) {
             return;
         }
@@ -163,6 +168,36 @@ public final class LeaseHandle
     public void close()
     {
         release();
+    }
+
+    /**
+     * Runs {@code action} once when this handle is released or abandoned (at once if it already was).
+     */
+    public synchronized void onRelease(Runnable action)
+    {
+        requireNonNull(action, "action is null");
+        if (state != State.HELD) {
+            action.run();
+            return;
+        }
+        releaseActions.add(action);
+    }
+
+    /**
+     * Stops using the handle without writing anything: for an operation that deleted the lease's objects together with
+     * the table (DROP TABLE). No commit of this handle succeeds afterwards.
+     */
+    public synchronized void abandon()
+    {
+        runReleaseActions();
+        state = State.RELEASED;
+    }
+
+    private void runReleaseActions()
+    {
+        List<Runnable> actions = List.copyOf(releaseActions);
+        releaseActions.clear();
+        actions.forEach(Runnable::run);
     }
 
     private void takeToken(String logKey)

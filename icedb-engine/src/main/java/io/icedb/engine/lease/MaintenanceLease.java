@@ -53,6 +53,14 @@ public final class MaintenanceLease
     private final LeaseOptions options;
     private final LeasePaths paths;
 
+    /**
+     * {@code P/_icedb/lease/}, with the trailing slash: every object of the lease is under it.
+     */
+    public static String leasePrefix(String tablePrefix)
+    {
+        return new LeasePaths(tablePrefix).leasePrefix();
+    }
+
     public MaintenanceLease(IcedbFileIo io, String tablePrefix, Clock clock, LeaseOptions options)
     {
         this.io = requireNonNull(io, "io is null");
@@ -109,12 +117,13 @@ public final class MaintenanceLease
                     sleep(Math.min(options.pollInterval().toMillis(), deadline - now));
                     continue;
                 }
+                Instant frees = Instant.ofEpochMilli(holder.expiresMillis()).plus(options.clockSkewAllowance());
                 throw new LeaseUnavailableException(
                         tablePrefix,
                         holder.holderId(),
                         Instant.ofEpochMilli(holder.expiresMillis()),
-                        " (epoch %s, acquired at %s; takeover possible %s after expiry)".formatted(
-                                holder.epoch(), Instant.ofEpochMilli(holder.acquiredMillis()), options.clockSkewAllowance()));
+                        "; its holder last renewed it at %s, and unless it renews again the lease frees at %s (expiry plus %s clock skew allowance; epoch %s)".formatted(
+                                Instant.ofEpochMilli(holder.acquiredMillis()), frees, options.clockSkewAllowance(), holder.epoch()));
             }
             long epoch = latest.map(value -> value.lease().epoch() + 1).orElse(1L);
             LeaseRecord mine = new LeaseRecord(epoch, holderId, UUID.randomUUID().toString(), now, now + leaseDuration.toMillis());

@@ -4,6 +4,7 @@ import io.icedb.engine.JsonTree;
 import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.io.LocalFileIo;
+import io.icedb.engine.spec.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,65 @@ final class TestIcedbCli
         assertError(run("inspect", WAREHOUSE.toString(), "../escape"), "..");
         assertError(run("frobnicate"), "unknown command 'frobnicate'");
         assertError(run(), "missing command");
+    }
+
+    @Test
+    void testFilesListsTheLivePartsAsPaths()
+    {
+        Path readme = WAREHOUSE.resolve("readme/_data");
+        Result result = run("files", WAREHOUSE.toString(), "readme");
+        assertThat(result.status()).isZero();
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).isEqualTo(
+                readme.resolve("u=user_a/d=2023-06-07/10c3abb5-6637-428c-9e4e-c987ccfc3c7c.parquet") + "\n"
+                        + readme.resolve("u=user_b/d=2023-02-11/71d2c21c-d2f0-4b72-82ed-e696fc8be90a.parquet") + "\n");
+
+        Result json = run("files", WAREHOUSE.toString(), "readme", "--format", "json");
+        assertThat(json.status()).isZero();
+        assertThat(JsonTree.read(json.out().getBytes(UTF_8))).isEqualTo(List.of(
+                readme.resolve("u=user_a/d=2023-06-07/10c3abb5-6637-428c-9e4e-c987ccfc3c7c.parquet").toString(),
+                readme.resolve("u=user_b/d=2023-02-11/71d2c21c-d2f0-4b72-82ed-e696fc8be90a.parquet").toString()));
+
+        Result duckDb = run("files", WAREHOUSE.toString(), "readme", "--format=duckdb");
+        assertThat(duckDb.status()).isZero();
+        assertThat(duckDb.out()).isEqualTo("""
+                SELECT * FROM read_parquet([
+                    '%s',
+                    '%s'],
+                    hive_partitioning = true, union_by_name = true);
+                """.formatted(
+                readme.resolve("u=user_a/d=2023-06-07/10c3abb5-6637-428c-9e4e-c987ccfc3c7c.parquet"),
+                readme.resolve("u=user_b/d=2023-02-11/71d2c21c-d2f0-4b72-82ed-e696fc8be90a.parquet")));
+    }
+
+    @Test
+    void testFilesAtTimeAndErrors()
+    {
+        assertError(run("files", WAREHOUSE.toString(), "readme", "--at", "1795579471416"), "has no data at");
+        assertError(run("files", WAREHOUSE.toString(), "readme", "--format", "csv"), "--format needs list, json or duckdb, not 'csv'");
+        assertError(run("inspect", WAREHOUSE.toString(), "readme", "--format", "json"), "unknown option '--format'");
+        assertError(run("files", "s3://bucket", "readme"), "is an S3 bucket: use ./icedb");
+        assertThat(run("files", WAREHOUSE.toString(), "readme", "--at", "1795579471417").out()).hasLineCount(2);
+    }
+
+    @Test
+    void testDuckDbQueryOfAnEmptySnapshotHasTheTableColumns()
+    {
+        assertThat(LiveParts.duckDbQuery(List.of(), new Schema(orderedColumns("a", "BIGINT", "we\"ird", "STRUCT(x VARCHAR)"))))
+                .isEqualTo("SELECT CAST(NULL AS BIGINT) AS \"a\", CAST(NULL AS STRUCT(x VARCHAR)) AS \"we\"\"ird\" WHERE false;");
+        assertThat(LiveParts.format(LiveParts.Format.DUCKDB, List.of("/w/it's.parquet"), Schema.EMPTY))
+                .isEqualTo("SELECT * FROM read_parquet([\n    '/w/it''s.parquet'],\n    hive_partitioning = true, union_by_name = true);\n");
+        assertThat(LiveParts.format(LiveParts.Format.JSON, List.of(), Schema.EMPTY)).isEqualTo("[]\n");
+        assertThat(LiveParts.format(LiveParts.Format.JSON, List.of("a\"\\b"), Schema.EMPTY)).isEqualTo("[\n  \"a\\\"\\\\b\"\n]\n");
+    }
+
+    private static Map<String, String> orderedColumns(String... namesAndTypes)
+    {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            columns.put(namesAndTypes[i], namesAndTypes[i + 1]);
+        }
+        return columns;
     }
 
     private static void assertError(Result result, String message)

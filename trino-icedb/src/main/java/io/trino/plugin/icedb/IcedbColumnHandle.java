@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
@@ -29,10 +30,12 @@ public record IcedbColumnHandle(String name, Type baseType, List<String> path, T
     public static final String PATH_COLUMN_NAME = "$path";
     public static final String PARTITION_COLUMN_NAME = "$partition";
     public static final String FILE_SIZE_COLUMN_NAME = "$file_size";
+    public static final String FILE_MODIFIED_TIME_COLUMN_NAME = "$file_modified_time";
 
     public static final IcedbColumnHandle PATH_COLUMN = new IcedbColumnHandle(PATH_COLUMN_NAME, VARCHAR, Kind.PATH);
     public static final IcedbColumnHandle PARTITION_COLUMN = new IcedbColumnHandle(PARTITION_COLUMN_NAME, VARCHAR, Kind.PARTITION);
     public static final IcedbColumnHandle FILE_SIZE_COLUMN = new IcedbColumnHandle(FILE_SIZE_COLUMN_NAME, BIGINT, Kind.FILE_SIZE);
+    public static final IcedbColumnHandle FILE_MODIFIED_TIME_COLUMN = new IcedbColumnHandle(FILE_MODIFIED_TIME_COLUMN_NAME, TIMESTAMP_TZ_MILLIS, Kind.FILE_MODIFIED_TIME);
     public static final String MERGE_ROW_ID_COLUMN_NAME = "$merge_row_id";
     public static final IcedbColumnHandle MERGE_ROW_ID_COLUMN = new IcedbColumnHandle(
             MERGE_ROW_ID_COLUMN_NAME,
@@ -61,6 +64,10 @@ public record IcedbColumnHandle(String name, Type baseType, List<String> path, T
          * Hidden {@code $file_size}: the part's size in bytes.
          */
         FILE_SIZE,
+        /**
+         * Hidden {@code $file_modified_time}: when the part was written, as its log marker records it (parts are immutable).
+         */
+        FILE_MODIFIED_TIME,
         /**
          * The row id of {@code DELETE}, {@code UPDATE} and {@code MERGE}: the part's location and the row's position in it.
          */
@@ -115,7 +122,7 @@ public record IcedbColumnHandle(String name, Type baseType, List<String> path, T
     @JsonIgnore
     public boolean isHidden()
     {
-        return kind == Kind.PATH || kind == Kind.PARTITION || kind == Kind.FILE_SIZE || kind == Kind.MERGE_ROW_ID;
+        return kind == Kind.PATH || kind == Kind.PARTITION || kind == Kind.FILE_SIZE || kind == Kind.FILE_MODIFIED_TIME || kind == Kind.MERGE_ROW_ID;
     }
 
     /**

@@ -2,18 +2,21 @@ package io.trino.plugin.icedb;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.configuration.DefunctConfig;
 import io.airlift.units.DataSize;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
+@DefunctConfig("icedb.log-cache.max-entries")
 public class IcedbConfig
 {
     private String warehouse;
-    private int logCacheMaxEntries = 100_000;
+    private DataSize logCacheMaxSize = DataSize.of(256, MEGABYTE);
     private int logReadThreads = 16;
     private DataSize maxSplitSize = DataSize.of(64, MEGABYTE);
+    private boolean registerTableProcedureEnabled;
 
     @NotNull
     public String getWarehouse()
@@ -29,17 +32,17 @@ public class IcedbConfig
         return this;
     }
 
-    @Min(0)
-    public int getLogCacheMaxEntries()
+    @NotNull
+    public DataSize getLogCacheMaxSize()
     {
-        return logCacheMaxEntries;
+        return logCacheMaxSize;
     }
 
-    @Config("icedb.log-cache.max-entries")
-    @ConfigDescription("Parsed log files kept in memory per storage root (log files are immutable); 0 disables the cache")
-    public IcedbConfig setLogCacheMaxEntries(int logCacheMaxEntries)
+    @Config("icedb.log-cache.max-size")
+    @ConfigDescription("Memory for parsed log files (log files are immutable), over all tables; 0B disables the cache")
+    public IcedbConfig setLogCacheMaxSize(DataSize logCacheMaxSize)
     {
-        this.logCacheMaxEntries = logCacheMaxEntries;
+        this.logCacheMaxSize = logCacheMaxSize;
         return this;
     }
 
@@ -68,6 +71,19 @@ public class IcedbConfig
     public IcedbConfig setMaxSplitSize(DataSize maxSplitSize)
     {
         this.maxSplitSize = maxSplitSize;
+        return this;
+    }
+
+    public boolean isRegisterTableProcedureEnabled()
+    {
+        return registerTableProcedureEnabled;
+    }
+
+    @Config("icedb.register-table-procedure.enabled")
+    @ConfigDescription("Allow users to call the register_table procedure")
+    public IcedbConfig setRegisterTableProcedureEnabled(boolean registerTableProcedureEnabled)
+    {
+        this.registerTableProcedureEnabled = registerTableProcedureEnabled;
         return this;
     }
 }

@@ -9,6 +9,8 @@ import io.trino.filesystem.manager.FileSystemModule;
 import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
 import io.trino.plugin.base.jmx.MBeanServerModule;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.security.IcedbSecurityModule;
+import io.trino.plugin.icedb.fileio.StorageErrors;
 import io.trino.spi.NodeManager;
 import io.trino.spi.PageSorter;
 import io.trino.spi.catalog.CatalogName;
@@ -46,7 +48,8 @@ public final class IcedbConnectorFactory
                     new ConnectorObjectNameGeneratorModule("io.trino.plugin.icedb", "trino.plugin.icedb"),
                     new MBeanServerModule(),
                     new JsonModule(),
-                    new IcedbModule(localStorageRoot(config)),
+                    new IcedbModule(localStorageRoot(config), StorageErrors.fromCatalogConfig(config)),
+                    new IcedbSecurityModule(),
                     new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
                     binder -> {
                         binder.bind(ClassLoader.class).toInstance(classLoader);

@@ -2,6 +2,8 @@ package io.trino.plugin.icedb;
 
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
+import io.airlift.stats.CounterStat;
+import io.airlift.stats.TimeStat;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.commit.InsertLogBuilder;
@@ -19,6 +21,8 @@ import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.security.ConnectorIdentity;
+import org.weakref.jmx.Managed;
+import org.weakref.jmx.Nested;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,6 +38,7 @@ import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 /**
  * Commits an insert (spec §5): ONE new log {@code P/_log/{ts}_{host}.jsonl} naming the new parts, created with an
@@ -53,6 +58,8 @@ public final class IcedbLogCommitter
 
     private final IcedbFileIoFactory fileIoFactory;
     private final IcedbSnapshotLoader snapshotLoader;
+    private final TimeStat commits = new TimeStat(MILLISECONDS);
+    private final CounterStat commitFailures = new CounterStat();
 
     @Inject
     public IcedbLogCommitter(IcedbFileIoFactory fileIoFactory, IcedbSnapshotLoader snapshotLoader)
@@ -69,14 +76,37 @@ public final class IcedbLogCommitter
     public String commit(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, Schema writtenSchema, List<FileMarker> parts, String writerId)
     {
         String hostPrefix = hostPrefix(writerId);
-        return createLog(
-                fileIoFactory.create(identity, location),
-                table,
-                location.prefix(),
-                () -> currentSchema(identity, table, location).map(current -> union(table, current, writtenSchema)).orElse(writtenSchema),
-                parts,
-                () -> LogFileName.uniqueHost(hostPrefix),
-                System::currentTimeMillis);
+        try (TimeStat.BlockTimer _ = commits.time()) {
+            return createLog(
+                    fileIoFactory.create(identity, location),
+                    table,
+                    location.prefix(),
+                    () -> currentSchema(identity, table, location).map(current -> union(table, current, writtenSchema)).orElse(writtenSchema),
+                    parts,
+                    () -> LogFileName.uniqueHost(hostPrefix),
+                    System::currentTimeMillis);
+        }
+        catch (RuntimeException e) {
+            commitFailures.update(1);
+            throw e;
+        }
+    }
+
+    /**
+     * Log commits of inserts and DDL (not the first log of a table, nor maintenance) and their duration.
+     */
+    @Managed
+    @Nested
+    public TimeStat getCommits()
+    {
+        return commits;
+    }
+
+    @Managed
+    @Nested
+    public CounterStat getCommitFailures()
+    {
+        return commitFailures;
     }
 
     /**
@@ -93,6 +123,24 @@ public final class IcedbLogCommitter
         }
         catch (IcedbException e) {
             throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to create table %s (%s): %s", table, location, e.getMessage()), e);
+        }
+        return planned.key();
+    }
+
+    /**
+     * Commits a log without parts that sets the table's schema (ADD COLUMN) through the table's lease, which the caller
+     * holds and under which it read the current schema: a holder that lost the lease cannot commit.
+     *
+     * @return the key of the created log
+     */
+    public String commitUnderLease(SchemaTableName table, IcedbTableLocation location, Schema schema, String writerId, LeaseHandle lease)
+    {
+        PlannedLog planned = InsertLogBuilder.build(location.prefix(), LogFileName.uniqueHost(hostPrefix(writerId)), System.currentTimeMillis(), schema, List.of());
+        try {
+            lease.commit(planned.key(), LogFileParser.write(planned.content()));
+        }
+        catch (IcedbException e) {
+            throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to change the schema of table %s (%s): %s", table, location, e.getMessage()), e);
         }
         return planned.key();
     }

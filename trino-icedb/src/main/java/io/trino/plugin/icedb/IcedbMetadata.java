@@ -30,6 +30,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.IcebergTableProcedureAliases;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
@@ -178,6 +179,11 @@ public final class IcedbMetadata
             snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
         }
         catch (TrinoException e) {
+            if (endVersion.isEmpty() && IcedbUnreadableTables.isUnfoldable(e)) {
+                // a log that no longer folds (a schema conflict, an invalid log) must not hide the table from DROP TABLE,
+                // the way out; every read of the handle's snapshot fails with this error again
+                return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), Long.MAX_VALUE, TupleDomain.all(), TupleDomain.all(), Optional.empty());
+            }
             if (endVersion.isPresent() && e.getCause() instanceof NoSnapshotException) {
                 throw new TrinoException(INVALID_ARGUMENTS, format(
                         "No version history table %s before %s: its oldest readable log is later, or was removed by a tombstone cleanup",
@@ -215,7 +221,8 @@ public final class IcedbMetadata
                 location,
                 snapshot(session, table),
                 key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key),
-                () -> maintenance.history(session, baseName, location)));
+                () -> maintenance.history(session, baseName, location),
+                () -> definition(session, table)));
     }
 
     /**
@@ -414,6 +421,7 @@ public final class IcedbMetadata
         columns.add(IcedbColumnHandle.PATH_COLUMN);
         columns.add(IcedbColumnHandle.PARTITION_COLUMN);
         columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
+        columns.add(IcedbColumnHandle.FILE_MODIFIED_TIME_COLUMN);
         return columns.build();
     }
 
@@ -601,16 +609,17 @@ public final class IcedbMetadata
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
         }
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        switch (procedureName) {
+        IcebergTableProcedureAliases.Resolved procedure = IcebergTableProcedureAliases.resolve(procedureName, executeProperties);
+        switch (procedure.procedureName()) {
             case MergeTableProcedure.NAME -> {}
             case CleanupTableProcedure.NAME, RemoveOrphanFilesTableProcedure.NAME -> {
-                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) executeProperties.get(CleanupTableProcedure.RETENTION_THRESHOLD));
-                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedureName, retentionThreshold));
+                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) procedure.properties().get(CleanupTableProcedure.RETENTION_THRESHOLD));
+                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedure.procedureName(), retentionThreshold));
             }
             default -> throw new IllegalArgumentException("Unknown procedure: " + procedureName);
         }
-        long maxFileSize = (long) executeProperties.get(MergeTableProcedure.MAX_FILE_SIZE);
-        int maxFileCount = (int) executeProperties.get(MergeTableProcedure.MAX_FILE_COUNT);
+        long maxFileSize = (long) procedure.properties().get(MergeTableProcedure.MAX_FILE_SIZE);
+        int maxFileCount = (int) procedure.properties().get(MergeTableProcedure.MAX_FILE_COUNT);
         IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
         return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
     }
@@ -650,7 +659,7 @@ public final class IcedbMetadata
         IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
         IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
         source.enforcedPredicate().getDomains().orElse(ImmutableMap.of()).keySet().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE)
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE || column.kind() == IcedbColumnHandle.Kind.FILE_MODIFIED_TIME)
                 .findFirst()
                 .ifPresent(column -> {
                     throw new TrinoException(NOT_SUPPORTED, format("ALTER TABLE EXECUTE merge of %s: the WHERE clause can only reference partition columns and $partition, not %s", source.schemaTableName(), column.name()));
@@ -672,7 +681,7 @@ public final class IcedbMetadata
                 snapshot,
                 execute.maxFileSizeBytes(),
                 execute.maxFileCount(),
-                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition), source.enforcedPredicate(), fields, fieldTypes));
+                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition, 0), source.enforcedPredicate(), fields, fieldTypes));
         return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
     }
 

@@ -10,9 +10,11 @@ import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeNodePartitioningProvider;
 import io.trino.plugin.base.classloader.ForClassLoaderSafe;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
+import io.trino.plugin.icedb.cache.IcedbLogCache;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.fileio.LocalStorageRoot;
+import io.trino.plugin.icedb.fileio.StorageErrors;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
@@ -20,11 +22,14 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.ExpireSnapshotsTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
+import io.trino.plugin.icedb.procedure.OptimizeTableProcedure;
 import io.trino.plugin.icedb.procedure.RegisterTableProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
+import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
@@ -37,14 +42,17 @@ import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.configuration.ConfigBinder.configBinder;
 import static io.airlift.json.JsonCodecBinder.jsonCodecBinder;
 import static java.util.Objects.requireNonNull;
+import static org.weakref.jmx.guice.ExportBinder.newExporter;
 
 public final class IcedbModule
         implements Module
 {
     private final LocalStorageRoot localStorageRoot;
+    private final StorageErrors storageErrors;
 
-    public IcedbModule(LocalStorageRoot localStorageRoot)
+    public IcedbModule(LocalStorageRoot localStorageRoot, StorageErrors storageErrors)
     {
+        this.storageErrors = requireNonNull(storageErrors, "storageErrors is null");
         this.localStorageRoot = requireNonNull(localStorageRoot, "localStorageRoot is null");
     }
 
@@ -54,9 +62,13 @@ public final class IcedbModule
         configBinder(binder).bindConfig(IcedbConfig.class);
         configBinder(binder).bindConfig(IcedbMaintenanceConfig.class);
         binder.bind(LocalStorageRoot.class).toInstance(localStorageRoot);
+        binder.bind(StorageErrors.class).toInstance(storageErrors);
 
         binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbLogCache.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbSnapshotLoader.class).withGeneratedName();
+        newExporter(binder).export(IcedbLogCache.class).withGeneratedName();
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
@@ -65,6 +77,7 @@ public final class IcedbModule
 
         configBinder(binder).bindConfig(IcedbWriterConfig.class);
         binder.bind(IcedbLogCommitter.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbLogCommitter.class).withGeneratedName();
         binder.bind(IcedbWriteOperations.class).in(Scopes.SINGLETON);
         jsonCodecBinder(binder).bindJsonCodec(IcedbWrittenPart.class);
         binder.bind(ConnectorPageSinkProvider.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbPageSinkProvider.class).in(Scopes.SINGLETON);
@@ -91,10 +104,13 @@ public final class IcedbModule
         procedures.addBinding().toProvider(MergeProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RollbackToSnapshotProcedure.class).in(Scopes.SINGLETON);
         Multibinder<TableProcedureMetadata> tableProcedures = newSetBinder(binder, TableProcedureMetadata.class);
         tableProcedures.addBinding().toProvider(MergeTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(CleanupTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(RemoveOrphanFilesTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(OptimizeTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(ExpireSnapshotsTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

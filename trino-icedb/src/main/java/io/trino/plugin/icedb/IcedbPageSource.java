@@ -1,8 +1,6 @@
 package io.trino.plugin.icedb;
 
-import io.trino.parquet.ParquetCorruptionException;
 import io.trino.parquet.reader.ParquetReader;
-import io.trino.spi.TrinoException;
 import io.trino.spi.block.Block;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.SourcePage;
@@ -15,9 +13,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CURSOR_ERROR;
-import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -29,7 +24,7 @@ final class IcedbPageSource
 {
     private final ParquetReader reader;
     private final List<ColumnSource> columns;
-    private final String path;
+    private final IcedbPartErrors errors;
     private long completedPositions;
     private boolean closed;
 
@@ -65,11 +60,11 @@ final class IcedbPageSource
         }
     }
 
-    IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, String path)
+    IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, IcedbPartErrors errors)
     {
         this.reader = requireNonNull(reader, "reader is null");
         this.columns = List.copyOf(columns);
-        this.path = requireNonNull(path, "path is null");
+        this.errors = requireNonNull(errors, "errors is null");
     }
 
     @Override
@@ -111,7 +106,7 @@ final class IcedbPageSource
         }
         catch (IOException | RuntimeException e) {
             closeSuppressing(e);
-            throw translate(e);
+            throw errors.translate(e);
         }
         if (closed || page == null) {
             close();
@@ -152,16 +147,5 @@ final class IcedbPageSource
                 failure.addSuppressed(e);
             }
         }
-    }
-
-    private TrinoException translate(Exception exception)
-    {
-        if (exception instanceof TrinoException trinoException) {
-            return trinoException;
-        }
-        if (exception instanceof ParquetCorruptionException) {
-            return new TrinoException(ICEDB_BAD_DATA, format("Corrupted part %s: %s", path, exception.getMessage()), exception);
-        }
-        return new TrinoException(ICEDB_CURSOR_ERROR, format("Failed to read part %s: %s", path, exception.getMessage()), exception);
     }
 }

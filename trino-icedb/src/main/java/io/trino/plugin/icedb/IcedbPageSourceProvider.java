@@ -4,12 +4,12 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.trino.filesystem.Location;
+import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.filesystem.TrinoInputFile;
 import io.trino.memory.context.AggregatedMemoryContext;
 import io.trino.parquet.Column;
 import io.trino.parquet.Field;
-import io.trino.parquet.ParquetCorruptionException;
 import io.trino.parquet.ParquetDataSource;
 import io.trino.parquet.ParquetReaderOptions;
 import io.trino.parquet.metadata.FileMetadata;
@@ -18,7 +18,6 @@ import io.trino.parquet.predicate.TupleDomainParquetPredicate;
 import io.trino.parquet.reader.MetadataReader;
 import io.trino.parquet.reader.ParquetReader;
 import io.trino.parquet.reader.RowGroupInfo;
-import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -38,9 +37,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.joda.time.DateTimeZone;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,10 +55,6 @@ import static io.trino.parquet.ParquetTypeUtils.getParquetTypeByName;
 import static io.trino.parquet.ParquetTypeUtils.lookupColumnByName;
 import static io.trino.parquet.predicate.PredicateUtils.buildPredicate;
 import static io.trino.parquet.predicate.PredicateUtils.getFilteredRowGroups;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_BAD_DATA;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CANNOT_OPEN_SPLIT;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_CURSOR_ERROR;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MISSING_DATA;
 import static io.trino.spi.predicate.Utils.nativeValueToBlock;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.String.format;
@@ -108,11 +101,13 @@ public final class IcedbPageSourceProvider
             return new EmptyPageSource();
         }
 
-        TrinoInputFile inputFile = fileSystemFactory.create(session).newInputFile(Location.of(split.path()), split.fileSize());
+        TrinoFileSystem fileSystem = fileSystemFactory.create(session);
+        TrinoInputFile inputFile = fileSystem.newInputFile(Location.of(split.path()), split.fileSize());
+        IcedbPartErrors errors = new IcedbPartErrors(fileSystem, split.path(), split.fileSize(), table.schemaTableName());
         ParquetDataSource dataSource = null;
         try {
             dataSource = new IcedbParquetDataSource(inputFile, split.fileSize(), options);
-            return createPageSource(dataSource, split, columns, predicate);
+            return createPageSource(dataSource, split, columns, predicate, errors);
         }
         catch (Exception e) {
             if (dataSource != null) {
@@ -123,11 +118,11 @@ public final class IcedbPageSourceProvider
                     e.addSuppressed(closeFailure);
                 }
             }
-            throw translate(split, e);
+            throw errors.translate(e);
         }
     }
 
-    private ConnectorPageSource createPageSource(ParquetDataSource dataSource, IcedbSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate)
+    private ConnectorPageSource createPageSource(ParquetDataSource dataSource, IcedbSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate, IcedbPartErrors errors)
             throws IOException
     {
         AggregatedMemoryContext memoryContext = newSimpleAggregatedMemoryContext();
@@ -228,10 +223,10 @@ public final class IcedbPageSourceProvider
                 DateTimeZone.UTC,
                 memoryContext,
                 options,
-                exception -> translate(split, exception),
+                errors::translate,
                 Optional.of(parquetPredicate),
                 Optional.empty());
-        return new IcedbPageSource(reader, sources.build(), split.path());
+        return new IcedbPageSource(reader, sources.build(), errors);
     }
 
     private record ReadColumn(int channel, io.trino.spi.type.Type type, Optional<IcedbCoercions.Coercion> coercion) {}
@@ -258,22 +253,5 @@ public final class IcedbPageSourceProvider
             }
         }
         return TupleDomain.withColumnDomains(domains.buildKeepingLast());
-    }
-
-    private static TrinoException translate(IcedbSplit split, Exception exception)
-    {
-        if (exception instanceof TrinoException trinoException) {
-            return trinoException;
-        }
-        if (exception instanceof FileNotFoundException || exception instanceof NoSuchFileException) {
-            return new TrinoException(ICEDB_MISSING_DATA, format("Part %s is listed by the table's log but does not exist", split.path()), exception);
-        }
-        if (exception instanceof ParquetCorruptionException) {
-            return new TrinoException(ICEDB_BAD_DATA, format("Corrupted part %s: %s", split.path(), exception.getMessage()), exception);
-        }
-        if (exception instanceof IOException) {
-            return new TrinoException(ICEDB_CANNOT_OPEN_SPLIT, format("Error opening part %s (%s bytes): %s", split.path(), split.fileSize(), exception.getMessage()), exception);
-        }
-        return new TrinoException(ICEDB_CURSOR_ERROR, format("Failed to read part %s: %s", split.path(), exception.getMessage()), exception);
     }
 }

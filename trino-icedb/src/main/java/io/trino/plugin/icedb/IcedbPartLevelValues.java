@@ -18,6 +18,9 @@ import java.util.Set;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
+import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
+import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 
 /**
@@ -36,6 +39,7 @@ public final class IcedbPartLevelValues
             case PATH -> NullableValue.of(VARCHAR, utf8Slice(split.path()));
             case PARTITION -> NullableValue.of(VARCHAR, utf8Slice(split.partition()));
             case FILE_SIZE -> NullableValue.of(BIGINT, split.fileSize());
+            case FILE_MODIFIED_TIME -> NullableValue.of(TIMESTAMP_TZ_MILLIS, packDateTimeWithZone(split.fileModifiedMillis(), UTC_KEY));
             case REGULAR, MERGE_ROW_ID -> throw new IllegalArgumentException("Not a part-level column: " + column);
         };
     }

@@ -13,8 +13,9 @@ import static java.util.Objects.requireNonNull;
  * @param path the part's location
  * @param start with {@code length}, the byte range whose row groups this split reads (a row group belongs to the range its first byte is in)
  * @param partition the part's partition path (Hive keys are parsed from it on the worker)
+ * @param fileModifiedMillis when the part was written, from its log marker ({@code $file_modified_time})
  */
-public record IcedbSplit(String path, long start, long length, long fileSize, String partition)
+public record IcedbSplit(String path, long start, long length, long fileSize, String partition, long fileModifiedMillis)
         implements ConnectorSplit
 {
     private static final int INSTANCE_SIZE = instanceSize(IcedbSplit.class);
@@ -40,6 +41,7 @@ public record IcedbSplit(String path, long start, long length, long fileSize, St
                 .add("length", length)
                 .add("fileSize", fileSize)
                 .add("partition", partition)
+                .add("fileModifiedMillis", fileModifiedMillis)
                 .toString();
     }
 }

@@ -73,7 +73,7 @@ public final class IcedbSplitManager
         for (FileMarker part : snapshot.aliveFiles()) {
             String path = location.root() + part.path();
             String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
-            IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition);
+            IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition, part.createdMillis());
             if (executeParts.isPresent()) {
                 // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
                 if (!executeParts.get().contains(part.path())) {
@@ -93,7 +93,7 @@ public final class IcedbSplitManager
             // each split reads the row groups that start in its byte range; the last range is open-ended
             for (long start = 0; start < part.bytes(); start += maxSplitSize) {
                 long length = start + maxSplitSize >= part.bytes() ? Long.MAX_VALUE - start : maxSplitSize;
-                splits.add(new IcedbSplit(path, start, length, part.bytes(), partition));
+                splits.add(new IcedbSplit(path, start, length, part.bytes(), partition, part.createdMillis()));
             }
         }
         if (executeParts.isPresent()) {

@@ -21,6 +21,8 @@ import static java.util.Objects.requireNonNull;
  * paths, in path order; a row goes to the partition its values of the same-named columns give
  * @param newTable for CREATE TABLE AS: the table does not exist yet; its properties and, for a table outside the
  * warehouse directory, its registration are written when it commits
+ * @param tableIdentity for an INSERT: the table's identity when it began ({@link IcedbInsertGuard}); empty for a table
+ * without one
  */
 public record IcedbWritableTableHandle(
         String schemaName,
@@ -30,7 +32,8 @@ public record IcedbWritableTableHandle(
         IcedbTableDefinition definition,
         List<String> pathKeys,
         boolean newTable,
-        boolean registerLocation)
+        boolean registerLocation,
+        Optional<String> tableIdentity)
         implements ConnectorInsertTableHandle, ConnectorOutputTableHandle
 {
     public IcedbWritableTableHandle
@@ -41,6 +44,7 @@ public record IcedbWritableTableHandle(
         columns = ImmutableList.copyOf(columns);
         requireNonNull(definition, "definition is null");
         pathKeys = ImmutableList.copyOf(pathKeys);
+        requireNonNull(tableIdentity, "tableIdentity is null");
     }
 
     @JsonIgnore

@@ -11,6 +11,7 @@ import io.airlift.log.Logger;
 import io.airlift.slice.Slice;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
+import io.icedb.engine.identity.TableIdentity;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
@@ -20,10 +21,12 @@ import io.icedb.engine.types.DuckDbTypes;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.dml.IcedbTableReplacement;
+import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
@@ -36,6 +39,7 @@ import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.security.ConnectorIdentity;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
@@ -221,7 +225,7 @@ public final class IcedbWriteOperations
                 .map(column -> new IcedbWriteColumn(column.getName(), column.getType(), Optional.of(table.schema().columns().get(column.getName()))))
                 .collect(toImmutableList());
         SchemaTableName tableName = tableMetadata.getTable();
-        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), existing.isEmpty(), table.registerLocation());
+        return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), existing.isEmpty(), table.registerLocation(), Optional.empty());
     }
 
     public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
@@ -322,6 +326,7 @@ public final class IcedbWriteOperations
             IcedbTableReplacement.checkCompatible(tableName, currentSchema, new Schema(schema), currentPartitioning, definition.partitioning());
             return new NewTable(current, new Schema(schema), definition, false);
         }
+        catalog.locationChecker().checkLocation(session.getIdentity(), tableName, location, false, INVALID_TABLE_PROPERTY);
         try {
             IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
             if (!fileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
@@ -371,15 +376,14 @@ public final class IcedbWriteOperations
                     writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.of(tableType)));
                 }
                 case PARTITION_KEY -> writeColumns.add(new IcedbWriteColumn(column.name(), column.type(), Optional.empty()));
-                case PATH, PARTITION, FILE_SIZE, MERGE_ROW_ID -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
+                case PATH, PARTITION, FILE_SIZE, FILE_MODIFIED_TIME, MERGE_ROW_ID -> throw new TrinoException(NOT_SUPPORTED, format("Cannot write hidden column %s", column.name()));
             }
         }
         IcedbTableDefinition definition = definition(session.getIdentity(), location);
         List<IcedbWriteColumn> written = writeColumns.build();
-        if (!definition.partitioning().isEmpty()) {
-            return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, ImmutableList.of(), false, false);
-        }
-        return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, pathKeys, false, false);
+        Optional<String> identity = IcedbInsertGuard.begin(fileIoFactory.create(session.getIdentity(), location), table.schemaTableName(), location);
+        List<String> writtenPathKeys = definition.partitioning().isEmpty() ? pathKeys : ImmutableList.of();
+        return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, writtenPathKeys, false, false, identity);
     }
 
     public void finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
@@ -394,7 +398,8 @@ public final class IcedbWriteOperations
             // nothing was written: no log, the table is unchanged
             return;
         }
-        committer.commit(session.getIdentity(), table.schemaTableName(), table.tableLocation(), writtenSchema(table), markers, session.getQueryId());
+        IcedbInsertGuard.commit(fileIoFactory.create(session.getIdentity(), table.tableLocation()), table.schemaTableName(), table.tableLocation(), table.tableIdentity(), markers,
+                () -> committer.commit(session.getIdentity(), table.schemaTableName(), table.tableLocation(), writtenSchema(table), markers, session.getQueryId()));
     }
 
     private List<FileMarker> markers(Collection<Slice> fragments)
@@ -438,6 +443,12 @@ public final class IcedbWriteOperations
             if (committer.currentSchema(session.getIdentity(), name, location).filter(current -> !current.columns().isEmpty()).isPresent()) {
                 return false;
             }
+            try {
+                TableIdentity.create(table.fileIo(), location.prefix(), System.currentTimeMillis());
+            }
+            catch (IOException e) {
+                throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to write the identity of table %s at %s: %s", name, location, e.getMessage()), e);
+            }
             definition.write(table.fileIo(), location);
             committer.commitFirstLog(name, location, schema, parts, session.getQueryId(), lease);
             return true;
@@ -461,31 +472,51 @@ public final class IcedbWriteOperations
         }
         checkColumnName(column.getName());
         IcedbTableLocation location = table.tableLocation();
-        Schema current = committer.currentSchema(session.getIdentity(), table.schemaTableName(), location).orElse(Schema.EMPTY);
-        for (String existing : current.columns().keySet()) {
-            if (existing.equalsIgnoreCase(column.getName())) {
-                throw new TrinoException(COLUMN_ALREADY_EXISTS, format("Column '%s' already exists", column.getName()));
-            }
-        }
         Type storageType = trinoToDuckDbTypes.toStorageType(column.getName(), column.getType());
-        Map<String, String> schema = new LinkedHashMap<>(current.columns());
-        schema.put(column.getName(), duckDbType(column.getName(), storageType));
-        committer.commit(session.getIdentity(), table.schemaTableName(), location, new Schema(schema), ImmutableList.of(), session.getQueryId());
-        Optional.ofNullable(column.getComment()).ifPresent(comment -> setColumnComment(session, table, column.getName(), Optional.of(comment)));
+        // under the table's lease, with the schema read under it: of two statements adding one column, the second fails
+        IcedbTableLease.withLease(maintenance, session, maintainedTable(session, table), "add-column", lease -> {
+            Schema current = committer.currentSchema(session.getIdentity(), table.schemaTableName(), location)
+                    .orElseThrow(() -> new TableNotFoundException(table.schemaTableName()));
+            for (String existing : current.columns().keySet()) {
+                if (existing.equalsIgnoreCase(column.getName())) {
+                    throw new TrinoException(COLUMN_ALREADY_EXISTS, format("Column '%s' already exists in table %s (type %s)", column.getName(), table.schemaTableName(), current.columns().get(existing)));
+                }
+            }
+            Map<String, String> schema = new LinkedHashMap<>(current.columns());
+            schema.put(column.getName(), duckDbType(column.getName(), storageType));
+            committer.commitUnderLease(table.schemaTableName(), location, new Schema(schema), session.getQueryId(), lease);
+            if (column.getComment() != null) {
+                IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
+                IcedbTableDefinition.read(fileIo, location).withColumnComment(column.getName(), Optional.of(column.getComment())).write(fileIo, location);
+            }
+            return null;
+        });
+    }
+
+    private MaintainedTable maintainedTable(ConnectorSession session, IcedbTableHandle table)
+    {
+        return new MaintainedTable(table.schemaTableName(), table.tableLocation(), fileIoFactory.create(session.getIdentity(), table.tableLocation()));
     }
 
     public void setTableComment(ConnectorSession session, IcedbTableHandle table, Optional<String> comment)
     {
         IcedbTableLocation location = table.tableLocation();
         IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
-        IcedbTableDefinition.read(fileIo, location).withComment(comment).write(fileIo, location);
+        // read-modify-write of the properties under the lease: concurrent property changes never lose one another
+        IcedbTableLease.withLease(maintenance, session, maintainedTable(session, table), "set-comment", _ -> {
+            IcedbTableDefinition.read(fileIo, location).withComment(comment).write(fileIo, location);
+            return null;
+        });
     }
 
     public void setColumnComment(ConnectorSession session, IcedbTableHandle table, String column, Optional<String> comment)
     {
         IcedbTableLocation location = table.tableLocation();
         IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
-        IcedbTableDefinition.read(fileIo, location).withColumnComment(column, comment).write(fileIo, location);
+        IcedbTableLease.withLease(maintenance, session, maintainedTable(session, table), "set-comment", _ -> {
+            IcedbTableDefinition.read(fileIo, location).withColumnComment(column, comment).write(fileIo, location);
+            return null;
+        });
     }
 
     public void dropTable(ConnectorSession session, IcedbTableHandle table)
@@ -503,9 +534,13 @@ public final class IcedbWriteOperations
             if (location.prefix().isEmpty()) {
                 throw new TrinoException(NOT_SUPPORTED, format("Table %s is the whole bucket %s: not dropping it", table.schemaTableName(), location));
             }
-            fileSystemFactory.create(identity).deleteDirectory(location.directory());
+            new IcedbTableDeletion(maintenance).drop(session, maintainedTable(session, table), fileSystemFactory.create(identity));
             if (registration.isPresent()) {
-                fileSystemFactory.create(identity).deleteDirectory(directory.directory());
+                IcedbFileIo warehouseIo = fileIoFactory.create(identity, catalog.warehouse());
+                warehouseIo.delete(registrationKey(table.schemaTableName()));
+                if (warehouseIo.list(directory.prefix() + "/").isEmpty()) {
+                    fileSystemFactory.create(identity).deleteDirectory(directory.directory());
+                }
             }
         }
         catch (IOException e) {

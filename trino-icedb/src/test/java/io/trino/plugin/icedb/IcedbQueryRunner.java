@@ -46,6 +46,8 @@ public final class IcedbQueryRunner
                     .setSchema("fixtures")
                     .build());
             setWorkerCount(1);
+            // the tests register Python's tables; a catalog turns this on explicitly, as for the Iceberg connector
+            icedbProperties.put("icedb.register-table-procedure.enabled", "true");
         }
 
         public Builder addIcedbProperty(String key, String value)

@@ -18,9 +18,10 @@ public class TestIcedbConfig
     {
         assertRecordedDefaults(recordDefaults(IcedbConfig.class)
                 .setWarehouse(null)
-                .setLogCacheMaxEntries(100_000)
+                .setLogCacheMaxSize(DataSize.of(256, MEGABYTE))
                 .setLogReadThreads(16)
-                .setMaxSplitSize(DataSize.of(64, MEGABYTE)));
+                .setMaxSplitSize(DataSize.of(64, MEGABYTE))
+                .setRegisterTableProcedureEnabled(false));
     }
 
     @Test
@@ -28,16 +29,18 @@ public class TestIcedbConfig
     {
         Map<String, String> properties = ImmutableMap.<String, String>builder()
                 .put("icedb.warehouse", "s3://bucket/warehouse")
-                .put("icedb.log-cache.max-entries", "5")
+                .put("icedb.log-cache.max-size", "5MB")
                 .put("icedb.log-read-threads", "3")
                 .put("icedb.max-split-size", "8MB")
+                .put("icedb.register-table-procedure.enabled", "true")
                 .buildOrThrow();
 
         IcedbConfig expected = new IcedbConfig()
                 .setWarehouse("s3://bucket/warehouse")
-                .setLogCacheMaxEntries(5)
+                .setLogCacheMaxSize(DataSize.of(5, MEGABYTE))
                 .setLogReadThreads(3)
-                .setMaxSplitSize(DataSize.of(8, MEGABYTE));
+                .setMaxSplitSize(DataSize.of(8, MEGABYTE))
+                .setRegisterTableProcedureEnabled(true);
 
         assertFullMapping(properties, expected);
     }

@@ -30,8 +30,8 @@ public class TestIcedbPlugin
                         "local.location", root.toString(),
                         "bootstrap.quiet", "true"),
                 new TestingConnectorContext());
-        assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table", "merge", "cleanup", "remove_orphan_files");
-        assertThat(connector.getTableProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("MERGE", "CLEANUP", "REMOVE_ORPHAN_FILES");
+        assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table", "merge", "cleanup", "remove_orphan_files", "rollback_to_snapshot");
+        assertThat(connector.getTableProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("MERGE", "CLEANUP", "REMOVE_ORPHAN_FILES", "OPTIMIZE", "EXPIRE_SNAPSHOTS");
         connector.shutdown();
 
         connector = factory.create(

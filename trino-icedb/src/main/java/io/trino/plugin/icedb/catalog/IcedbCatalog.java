@@ -62,6 +62,14 @@ public final class IcedbCatalog
         this.warehouse = IcedbTableLocation.parse(config.getWarehouse());
     }
 
+    /**
+     * Refuses locations that overlap a schema or another table ({@link IcedbLocationChecker}).
+     */
+    public IcedbLocationChecker locationChecker()
+    {
+        return new IcedbLocationChecker(fileIoFactory, warehouse);
+    }
+
     public IcedbTableLocation warehouse()
     {
         return warehouse;
@@ -107,14 +115,11 @@ public final class IcedbCatalog
         }
         try {
             TrinoFileSystem fileSystem = fileSystemFactory.create(identity);
-            if (fileSystem.directoryExists(managed.directory().appendPath(TablePaths.LOG_DIRECTORY)).orElse(false)) {
-                return Optional.of(managed);
-            }
-            // S3 answers "unknown" for a prefix; look for an object under it
+            // a table has at least one log; an empty _log directory (left on a local file system by a DROP) is no table
             return fileSystem.listFiles(managed.keyLocation(TablePaths.logPrefix(managed.prefix()))).hasNext() ? Optional.of(managed) : Optional.empty();
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to look up table %s at %s", table, managed), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to look up table %s at %s", table, managed), e), e);
         }
     }
 
@@ -133,6 +138,7 @@ public final class IcedbCatalog
             if (tableFileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("No IceDB table at %s: %s has no log files", location, TablePaths.logPrefix(location.prefix())));
             }
+            locationChecker().checkLocation(identity, table, location, true, INVALID_PROCEDURE_ARGUMENT);
             ObjectNode registration = OBJECT_MAPPER.createObjectNode().put("location", location.location());
             fileIoFactory.create(identity, warehouse).createExclusive(registrationKey(table), OBJECT_MAPPER.writeValueAsBytes(registration));
         }
@@ -140,7 +146,7 @@ public final class IcedbCatalog
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", table), e);
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to register table %s at %s", table, location), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to register table %s at %s", table, location), e), e);
         }
     }
 
@@ -174,7 +180,7 @@ public final class IcedbCatalog
             return Optional.empty();
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the registration of table %s: %s%s", table, warehouse.root(), key), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to read the registration of table %s: %s%s", table, warehouse.root(), key), e), e);
         }
         try {
             JsonNode location = OBJECT_MAPPER.readTree(content).get("location");
@@ -209,7 +215,7 @@ public final class IcedbCatalog
                     .collect(toImmutableList());
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to list %s", parent), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to list %s", parent), e), e);
         }
     }
 

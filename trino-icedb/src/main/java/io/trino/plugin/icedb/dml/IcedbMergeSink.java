@@ -131,7 +131,8 @@ public final class IcedbMergeSink
         catch (IOException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the size of part %s of table %s", path, table), e);
         }
-        IcedbSplit split = new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, IcedbPartitions.partitionOf(location.prefix(), key));
+        // only the table's columns and the row id are read, so the part's modification time is never asked for
+        IcedbSplit split = new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, IcedbPartitions.partitionOf(location.prefix(), key), 0);
         // the columns of the pages, then the row id: its positions say which rows go
         List<IcedbColumnHandle> columns = ImmutableList.<IcedbColumnHandle>builder()
                 .addAll(table.columns().stream().map(IcedbMergeSink::readColumn).collect(toImmutableList()))

@@ -122,7 +122,7 @@ public final class IcedbRowLevelOperations
         IcedbTableLocation location = handle.tableLocation();
         removeParts(session, handle, "delete", part -> allRowsMatch(
                 handle,
-                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path())),
+                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()), part.createdMillis()),
                 predicate,
                 partitionFields));
         return OptionalLong.empty();

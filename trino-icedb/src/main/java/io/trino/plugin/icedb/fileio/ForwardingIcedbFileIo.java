@@ -40,9 +40,16 @@ public final class ForwardingIcedbFileIo
     private final TrinoFileSystem fileSystem;
     private final String root;
     private final Optional<Path> localRoot;
+    private final StorageErrors errors;
 
     public ForwardingIcedbFileIo(TrinoFileSystem fileSystem, String root, Optional<Path> localRoot)
     {
+        this(fileSystem, root, localRoot, StorageErrors.NONE);
+    }
+
+    public ForwardingIcedbFileIo(TrinoFileSystem fileSystem, String root, Optional<Path> localRoot, StorageErrors errors)
+    {
+        this.errors = requireNonNull(errors, "errors is null");
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
         this.root = requireNonNull(root, "root is null");
         this.localRoot = requireNonNull(localRoot, "localRoot is null");
@@ -63,12 +70,20 @@ public final class ForwardingIcedbFileIo
         catch (FileNotFoundException | NoSuchFileException _) {
             return ImmutableList.of();
         }
-        while (iterator.hasNext()) {
-            io.trino.filesystem.FileEntry entry = iterator.next();
-            String key = keyOf(entry.location());
-            if (key.startsWith(prefix)) {
-                entries.add(new FileEntry(key, entry.length(), entry.lastModified().toEpochMilli()));
+        catch (IOException e) {
+            throw errors.wrap(e);
+        }
+        try {
+            while (iterator.hasNext()) {
+                io.trino.filesystem.FileEntry entry = iterator.next();
+                String key = keyOf(entry.location());
+                if (key.startsWith(prefix)) {
+                    entries.add(new FileEntry(key, entry.length(), entry.lastModified().toEpochMilli()));
+                }
             }
+        }
+        catch (IOException e) {
+            throw errors.wrap(e);
         }
         return entries.build();
     }
@@ -83,6 +98,9 @@ public final class ForwardingIcedbFileIo
         }
         catch (FileNotFoundException | NoSuchFileException e) {
             throw noSuchFile(key, e);
+        }
+        catch (IOException e) {
+            throw errors.wrap(e);
         }
     }
 
@@ -110,7 +128,12 @@ public final class ForwardingIcedbFileIo
             createExclusiveLocally(key, data);
             return;
         }
-        fileSystem.newOutputFile(location(key)).createExclusive(data);
+        try {
+            fileSystem.newOutputFile(location(key)).createExclusive(data);
+        }
+        catch (IOException e) {
+            throw errors.wrap(e);
+        }
     }
 
     /**
@@ -149,7 +172,12 @@ public final class ForwardingIcedbFileIo
     public void overwrite(String key, byte[] data)
             throws IOException
     {
-        fileSystem.newOutputFile(location(key)).createOrOverwrite(data);
+        try {
+            fileSystem.newOutputFile(location(key)).createOrOverwrite(data);
+        }
+        catch (IOException e) {
+            throw errors.wrap(e);
+        }
     }
 
     @Override
@@ -162,6 +190,9 @@ public final class ForwardingIcedbFileIo
         catch (FileNotFoundException | NoSuchFileException _) {
             // deleting a missing object is not an error
         }
+        catch (IOException e) {
+            throw errors.wrap(e);
+        }
     }
 
     @Override
@@ -173,6 +204,9 @@ public final class ForwardingIcedbFileIo
         }
         catch (FileNotFoundException | NoSuchFileException e) {
             throw noSuchFile(key, e);
+        }
+        catch (IOException e) {
+            throw errors.wrap(e);
         }
     }
 

@@ -12,12 +12,22 @@ public final class IcedbFileIoFactory
 {
     private final TrinoFileSystemFactory fileSystemFactory;
     private final LocalStorageRoot localStorageRoot;
+    private final StorageErrors errors;
 
     @Inject
-    public IcedbFileIoFactory(TrinoFileSystemFactory fileSystemFactory, LocalStorageRoot localStorageRoot)
+    public IcedbFileIoFactory(TrinoFileSystemFactory fileSystemFactory, LocalStorageRoot localStorageRoot, StorageErrors errors)
     {
+        this.errors = requireNonNull(errors, "errors is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.localStorageRoot = requireNonNull(localStorageRoot, "localStorageRoot is null");
+    }
+
+    /**
+     * Describes storage errors with their cause and endpoint, secrets masked.
+     */
+    public StorageErrors errors()
+    {
+        return errors;
     }
 
     /**
@@ -25,6 +35,6 @@ public final class IcedbFileIoFactory
      */
     public IcedbFileIo create(ConnectorIdentity identity, IcedbTableLocation location)
     {
-        return new ForwardingIcedbFileIo(fileSystemFactory.create(identity), location.root(), localStorageRoot.directory());
+        return new ForwardingIcedbFileIo(fileSystemFactory.create(identity), location.root(), localStorageRoot.directory(), errors);
     }
 }

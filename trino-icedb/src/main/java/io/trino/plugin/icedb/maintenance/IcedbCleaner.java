@@ -12,6 +12,7 @@ import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.TablePaths;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
@@ -73,6 +74,10 @@ public final class IcedbCleaner
             TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
             long now = maintenance.clock().millis();
             CleanupPlan plan = CleanupPlanner.plan(table.prefix(), logs.asMap(), now, retention.toMillis(), IcedbMaintenance.newLogHost());
+            if (!plan.foreignPartsKept().isEmpty()) {
+                log.warn("Cleanup of table %s keeps %s dead parts outside its %s: the table does not own them, so they are never deleted: %s",
+                        table, plan.foreignPartsKept().size(), TablePaths.dataPrefix(table.prefix()), plan.foreignPartsKept());
+            }
             if (plan.isEmpty()) {
                 log.info("Cleanup of table %s with retention %s: nothing to clean up before %s", table, retention, Instant.ofEpochMilli(plan.windowStartMillis()));
                 return new CleanupResult(plan.windowStartMillis(), Optional.empty(), 0, 0);
@@ -117,6 +122,7 @@ public final class IcedbCleaner
                     "bytes_deleted", bytesDeleted,
                     "logs_deleted", (long) result.logsDeleted(),
                     "history_records_deleted", (long) recordsToDelete.size(),
+                    "foreign_parts_kept", (long) plan.foreignPartsKept().size(),
                     "retention_window_start_ms", result.windowStartMillis()));
             return result;
         }

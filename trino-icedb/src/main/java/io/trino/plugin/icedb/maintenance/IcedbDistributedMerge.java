@@ -13,6 +13,7 @@ import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.TableOwnership;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbWrittenPart;
@@ -199,7 +200,12 @@ public final class IcedbDistributedMerge
     private void deleteQuietly(ConnectorSession session, MaintainedTable table, List<IcedbWrittenPart> parts, Exception failure)
     {
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
+        TableOwnership ownership = TableOwnership.of(table.prefix());
         for (IcedbWrittenPart part : parts) {
+            if (!ownership.ownsPart(part.key())) {
+                // only parts under the table's P/_data/ are ever deleted
+                continue;
+            }
             try {
                 fileSystem.deleteFile(table.location().keyLocation(part.key()));
             }

@@ -150,7 +150,18 @@ public final class IcedbMaintenance
      */
     public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation, Duration waitTimeout)
     {
-        return new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration, waitTimeout);
+        LeaseHandle lease = new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration, waitTimeout);
+        // a live holder renews its lease every third of its duration; a crashed one stops, and its lease frees soon after
+        AutoCloseable renewal = keepRenewed(table, lease);
+        lease.onRelease(() -> {
+            try {
+                renewal.close();
+            }
+            catch (Exception e) {
+                log.warn(e, "Failed to stop renewing the maintenance lease of table %s", table);
+            }
+        });
+        return lease;
     }
 
     /**

@@ -16,7 +16,7 @@ public class IcedbMaintenanceConfig
 {
     private Duration cleanupMinRetention = new Duration(7, DAYS);
     private Duration removeOrphanFilesMinRetention = new Duration(7, DAYS);
-    private Duration leaseDuration = new Duration(10, MINUTES);
+    private Duration leaseDuration = new Duration(1, MINUTES);
 
     @NotNull
     public Duration getCleanupMinRetention()
@@ -54,7 +54,7 @@ public class IcedbMaintenanceConfig
     }
 
     @Config("icedb.maintenance.lease-duration")
-    @ConfigDescription("How long a maintenance operation holds the table's lease before it must renew it (running merges renew it); another operation can take over after expiry")
+    @ConfigDescription("How long the table's lease lasts without renewal; a running operation renews it every third of this, so a crashed holder blocks others for at most this plus 10s")
     public IcedbMaintenanceConfig setLeaseDuration(Duration leaseDuration)
     {
         this.leaseDuration = leaseDuration;

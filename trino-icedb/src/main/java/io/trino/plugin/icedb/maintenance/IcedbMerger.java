@@ -270,7 +270,7 @@ public final class IcedbMerger
 
     private void readPart(ConnectorSession session, MaintainedTable table, FileMarker part, List<MergeColumn> columns, Consumer<Page> consumer)
     {
-        IcedbSplit split = new IcedbSplit(table.location().root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), Partitions.partitionOf(table.prefix(), part.path()));
+        IcedbSplit split = new IcedbSplit(table.location().root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), Partitions.partitionOf(table.prefix(), part.path()), part.createdMillis());
         IcedbTableHandle tableHandle = new IcedbTableHandle(
                 table.name().getSchemaName(),
                 table.name().getTableName(),

@@ -10,6 +10,7 @@ import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.TableOwnership;
 import io.icedb.engine.spec.TablePaths;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
@@ -100,11 +101,16 @@ public final class IcedbOrphanFileRemover
                 }
             }
 
+            // a table nested below P/_data/ (its own _log/ or _icedb/ there) is not ours: none of its objects is an orphan
+            TableOwnership ownership = TableOwnership.of(table.prefix(), objects.stream().map(FileEntry::key).toList());
+            if (!ownership.nestedTablePrefixes().isEmpty()) {
+                log.warn("Table %s has other tables nested under %s; remove_orphan_files leaves them alone: %s", table, dataPrefix, ownership.nestedTablePrefixes());
+            }
             List<String> deleted = new ArrayList<>();
             long deletedBytes = 0;
             int keptYoung = 0;
             for (FileEntry object : objects) {
-                if (referenced.contains(object.key()) || !object.key().startsWith(dataPrefix)) {
+                if (referenced.contains(object.key()) || !ownership.ownsPart(object.key())) {
                     continue;
                 }
                 if (object.lastModifiedMillis() < olderThanMillis) {

@@ -1,12 +1,15 @@
 package io.trino.plugin.icedb.procedure;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
+import io.trino.plugin.icedb.IcedbConfig;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.procedure.Procedure;
@@ -14,6 +17,7 @@ import io.trino.spi.procedure.Procedure;
 import java.lang.invoke.MethodHandle;
 
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static io.trino.spi.StandardErrorCode.PERMISSION_DENIED;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.invoke.MethodHandles.lookup;
 import static java.util.Objects.requireNonNull;
@@ -29,7 +33,7 @@ public final class RegisterTableProcedure
 
     static {
         try {
-            REGISTER_TABLE = lookup().unreflect(RegisterTableProcedure.class.getMethod("registerTable", ConnectorSession.class, String.class, String.class, String.class));
+            REGISTER_TABLE = lookup().unreflect(RegisterTableProcedure.class.getMethod("registerTable", ConnectorAccessControl.class, ConnectorSession.class, String.class, String.class, String.class));
         }
         catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
@@ -37,11 +41,13 @@ public final class RegisterTableProcedure
     }
 
     private final IcedbCatalog catalog;
+    private final boolean registerTableProcedureEnabled;
 
     @Inject
-    public RegisterTableProcedure(IcedbCatalog catalog)
+    public RegisterTableProcedure(IcedbCatalog catalog, IcedbConfig config)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.registerTableProcedureEnabled = config.isRegisterTableProcedureEnabled();
     }
 
     @Override
@@ -57,9 +63,13 @@ public final class RegisterTableProcedure
                 REGISTER_TABLE.bindTo(this));
     }
 
-    public void registerTable(ConnectorSession session, String schemaName, String tableName, String tableLocation)
+    public void registerTable(ConnectorAccessControl accessControl, ConnectorSession session, String schemaName, String tableName, String tableLocation)
     {
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
+            // as the Iceberg connector (iceberg.register-table-procedure.enabled): off unless the catalog turns it on
+            if (!registerTableProcedureEnabled) {
+                throw new TrinoException(PERMISSION_DENIED, "register_table procedure is disabled");
+            }
             checkArgumentPresent(schemaName, "schema_name");
             checkArgumentPresent(tableName, "table_name");
             checkArgumentPresent(tableLocation, "table_location");
@@ -70,7 +80,9 @@ public final class RegisterTableProcedure
             catch (IllegalArgumentException e) {
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "Invalid table location: " + tableLocation, e);
             }
-            catalog.registerTable(session.getIdentity(), new SchemaTableName(schemaName, tableName), location);
+            SchemaTableName name = new SchemaTableName(schemaName, tableName);
+            accessControl.checkCanCreateTable(null, name, ImmutableMap.of());
+            catalog.registerTable(session.getIdentity(), name, location);
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.spi.classloader.ThreadContextClassLoader;
+import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.procedure.Procedure;
@@ -26,7 +27,7 @@ public final class UnregisterTableProcedure
 
     static {
         try {
-            UNREGISTER_TABLE = lookup().unreflect(UnregisterTableProcedure.class.getMethod("unregisterTable", ConnectorSession.class, String.class, String.class));
+            UNREGISTER_TABLE = lookup().unreflect(UnregisterTableProcedure.class.getMethod("unregisterTable", ConnectorAccessControl.class, ConnectorSession.class, String.class, String.class));
         }
         catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
@@ -53,12 +54,14 @@ public final class UnregisterTableProcedure
                 UNREGISTER_TABLE.bindTo(this));
     }
 
-    public void unregisterTable(ConnectorSession session, String schemaName, String tableName)
+    public void unregisterTable(ConnectorAccessControl accessControl, ConnectorSession session, String schemaName, String tableName)
     {
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
             checkArgumentPresent(schemaName, "schema_name");
             checkArgumentPresent(tableName, "table_name");
-            catalog.unregisterTable(session.getIdentity(), new SchemaTableName(schemaName, tableName));
+            SchemaTableName name = new SchemaTableName(schemaName, tableName);
+            accessControl.checkCanDropTable(null, name);
+            catalog.unregisterTable(session.getIdentity(), name);
         }
     }
 }

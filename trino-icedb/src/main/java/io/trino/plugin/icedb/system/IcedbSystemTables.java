@@ -8,6 +8,7 @@ import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
 import io.trino.plugin.icedb.IcedbPartitions;
+import io.trino.plugin.icedb.IcedbTableDefinition;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.SchemaTableName;
@@ -16,7 +17,6 @@ import io.trino.spi.type.TypeOperators;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public final class IcedbSystemTables
 {
     public enum Kind
     {
-        FILES, LOG, PARTITIONS, MAINTENANCE;
+        FILES, LOG, PARTITIONS, MAINTENANCE, SNAPSHOTS, HISTORY, PROPERTIES;
 
         public static Optional<Kind> fromSuffix(String suffix)
         {
@@ -63,13 +63,17 @@ public final class IcedbSystemTables
             IcedbTableLocation location,
             Snapshot snapshot,
             Function<String, LogFile> logReader,
-            Supplier<List<MaintenanceRun>> maintenanceHistory)
+            Supplier<List<MaintenanceRun>> maintenanceHistory,
+            Supplier<Optional<IcedbTableDefinition>> definition)
     {
         return switch (kind) {
             case FILES -> files(name, location, snapshot);
             case LOG -> log(name, snapshot, logReader);
             case PARTITIONS -> partitions(name, location, snapshot);
             case MAINTENANCE -> maintenance(name, maintenanceHistory.get());
+            case SNAPSHOTS -> IcebergMetadataTables.snapshots(name, LogChanges.replay(snapshot, logReader), maintenanceHistory.get());
+            case HISTORY -> IcebergMetadataTables.history(name, LogChanges.replay(snapshot, logReader));
+            case PROPERTIES -> IcebergMetadataTables.properties(name, location, snapshot, definition.get());
         };
     }
 
@@ -94,9 +98,8 @@ public final class IcedbSystemTables
     }
 
     /**
-     * Besides what each log file holds, what it changed: the logs are replayed in fold order, and a part counts as added
-     * by the log that first makes it alive and as removed by the log that tombstones it while alive (so a merged log,
-     * which restates every part of the logs it supersedes, shows just the parts it replaced and wrote).
+     * Besides what each log file holds, what it changed ({@link LogChanges}) and its version (its name timestamp, as
+     * {@code FOR VERSION AS OF} takes it).
      */
     private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, Function<String, LogFile> logReader)
     {
@@ -112,43 +115,28 @@ public final class IcedbSystemTables
                 new ColumnMetadata("added_parts", BIGINT),
                 new ColumnMetadata("removed_parts", BIGINT),
                 new ColumnMetadata("added_bytes", BIGINT),
-                new ColumnMetadata("removed_bytes", BIGINT));
+                new ColumnMetadata("removed_bytes", BIGINT),
+                new ColumnMetadata("version", BIGINT));
         Set<String> superseded = snapshot.logTombstones().stream()
                 .map(LogTombstone::path)
                 .collect(toImmutableSet());
-        Map<String, Long> aliveBytes = new HashMap<>();
         List<List<Object>> rows = new ArrayList<>();
-        for (String key : snapshot.logFiles()) {
-            Optional<LogFileName> fileName = LogFileName.parse(key.substring(key.lastIndexOf('/') + 1));
-            LogFile logFile = logReader.apply(key);
-            long addedParts = 0;
-            long removedParts = 0;
-            long addedBytes = 0;
-            long removedBytes = 0;
-            for (FileMarker marker : logFile.fileMarkers()) {
-                if (marker.isAlive() && !aliveBytes.containsKey(marker.path())) {
-                    aliveBytes.put(marker.path(), marker.bytes());
-                    addedParts++;
-                    addedBytes += marker.bytes();
-                }
-                else if (!marker.isAlive() && aliveBytes.containsKey(marker.path())) {
-                    removedParts++;
-                    removedBytes += aliveBytes.remove(marker.path());
-                }
-            }
+        for (LogChanges log : LogChanges.replay(snapshot, logReader)) {
+            LogFile logFile = log.logFile();
             rows.add(Arrays.asList(
-                    key,
-                    fileName.map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
-                    fileName.map(LogFileName::merged).orElse(null),
-                    fileName.map(LogFileName::host).orElse(null),
+                    log.key(),
+                    log.name().map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
+                    log.name().map(LogFileName::merged).orElse(null),
+                    log.name().map(LogFileName::host).orElse(null),
                     (long) logFile.fileMarkers().size(),
                     logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
                     (long) logFile.logTombstones().size(),
-                    superseded.contains(key),
-                    addedParts,
-                    removedParts,
-                    addedBytes,
-                    removedBytes));
+                    superseded.contains(log.key()),
+                    log.addedParts(),
+                    log.removedParts(),
+                    log.addedBytes(),
+                    log.removedBytes(),
+                    log.version().orElse(null)));
         }
         return new IcedbSystemTable(name, columns, rows);
     }

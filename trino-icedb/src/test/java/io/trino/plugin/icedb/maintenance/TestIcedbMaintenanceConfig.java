@@ -22,7 +22,7 @@ public class TestIcedbMaintenanceConfig
         assertRecordedDefaults(recordDefaults(IcedbMaintenanceConfig.class)
                 .setCleanupMinRetention(new Duration(7, DAYS))
                 .setRemoveOrphanFilesMinRetention(new Duration(7, DAYS))
-                .setLeaseDuration(new Duration(10, MINUTES)));
+                .setLeaseDuration(new Duration(1, MINUTES)));
     }
 
     @Test
