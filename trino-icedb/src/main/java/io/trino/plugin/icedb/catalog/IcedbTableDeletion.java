@@ -13,7 +13,6 @@ import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.spi.connector.ConnectorSession;
 
-import java.io.IOException;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;

@@ -21,7 +21,8 @@ import static java.util.Objects.requireNonNull;
  * {@code "t$snapshots"}.
  *
  * @param name the parsed log file name; empty for a key that is no log name
- * @param totalParts, totalBytes the live parts after this log
+ * @param totalParts the number of live parts after this log
+ * @param totalBytes the bytes of the live parts after this log
  */
 public record LogChanges(
         String key,
