@@ -465,8 +465,10 @@ public class TestIcedbRowLevelWrites
                 .filter(access -> access.substring(access.indexOf(' ') + 1).startsWith(tableKeyPrefix))
                 .toList();
         assertThat(table).filteredOn(access -> access.contains("/_data/")).isEmpty();
-        // a loaded machine may deliver a retried request of an earlier statement late: count the merged logs only
-        assertThat(table).filteredOn(access -> access.startsWith("PUT ") && access.contains("/_log/") && access.contains("_m_")).hasSize(1);
+        // one new merged log (a loaded machine may deliver a retried request of an earlier commit late: count new keys only)
+        Set<String> earlier = Set.copyOf(accesses.subList(0, start));
+        assertThat(table.stream().filter(access -> access.startsWith("PUT ") && access.contains("/_log/") && access.contains("_m_") && !earlier.contains(access)).distinct())
+                .hasSize(1);
     }
 
     private void assertStrictLogs(String prefix)
