@@ -730,7 +730,8 @@ public final class IcedbMetadata
     @Override
     public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
     {
-        return rowLevelOperations.deleteParts(session, (IcedbTableHandle) handle);
+        IcedbTableHandle table = (IcedbTableHandle) handle;
+        return rowLevelOperations.deleteParts(session, table, partitionFields(session, table));
     }
 
     @Override

@@ -38,11 +38,6 @@ final class RecordingBlobStore
         return List.copyOf(accesses);
     }
 
-    synchronized void clear()
-    {
-        accesses.clear();
-    }
-
     private synchronized void record(String operation, String bucket, String key)
     {
         accesses.add(operation + " " + bucket + "/" + key);

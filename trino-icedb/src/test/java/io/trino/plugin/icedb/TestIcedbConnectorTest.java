@@ -6,7 +6,9 @@ import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
 import io.trino.testing.TestingConnectorBehavior;
 import io.trino.testing.sql.TestTable;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -111,6 +113,16 @@ public class TestIcedbConnectorTest
         // row-level statements take the table's lease: of concurrent ones, those that cannot take it, or that find the
         // parts they read rewritten by one that held it before, fail without changing the table
         assertThat(e).hasMessageMatching("(?s).*(another maintenance operation is running on the table|were changed by a concurrent statement).*");
+    }
+
+    @RepeatedTest(4)
+    @Timeout(600)
+    @Override
+    public void testCreateOrReplaceTableConcurrently()
+            throws Exception
+    {
+        // the base test, with more time than its 60 s: 4 replacements and 64 reads do not fit in them on a loaded 2-core machine
+        super.testCreateOrReplaceTableConcurrently();
     }
 
     @Override

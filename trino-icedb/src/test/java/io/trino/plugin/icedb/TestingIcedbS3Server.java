@@ -67,17 +67,12 @@ public final class TestingIcedbS3Server
     }
 
     /**
-     * Every object access since the server started or {@link #clearAccesses()}, as {@code "GET bucket/key"},
+     * Every object access since the server started, as {@code "GET bucket/key"},
      * {@code "HEAD …"}, {@code "PUT …"}, {@code "COPY …"} or {@code "DELETE …"}.
      */
     public List<String> accesses()
     {
         return blobStore.accesses();
-    }
-
-    public void clearAccesses()
-    {
-        blobStore.clear();
     }
 
     public String endpoint()

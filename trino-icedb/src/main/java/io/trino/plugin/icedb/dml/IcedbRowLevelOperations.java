@@ -26,13 +26,18 @@ import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWriteOperations;
 import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
+import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.maintenance.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.Type;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -105,18 +110,57 @@ public final class IcedbRowLevelOperations
     /**
      * Tombstones the live parts whose paths satisfy the handle's enforced predicate. The number of rows is not known
      * without opening the parts, so none is reported.
+     *
+     * @param partitionFields the table's partition fields with their columns' types: the enforced domains on regular
+     * columns are on identity partition columns, decided by the parts' paths
      */
-    public OptionalLong deleteParts(ConnectorSession session, IcedbTableHandle handle)
+    public OptionalLong deleteParts(ConnectorSession session, IcedbTableHandle handle, List<Map.Entry<IcedbPartitionField, Type>> partitionFields)
     {
         TupleDomain<IcedbColumnHandle> predicate = handle.enforcedPredicate();
         if (predicate.isNone()) {
             return OptionalLong.of(0);
         }
         IcedbTableLocation location = handle.tableLocation();
-        removeParts(session, handle, "delete", part -> IcedbPartLevelValues.matches(
+        removeParts(session, handle, "delete", part -> allRowsMatch(
+                handle,
                 new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()), part.createdMillis()),
-                predicate));
+                predicate,
+                partitionFields));
         return OptionalLong.empty();
+    }
+
+    /**
+     * Whether every row of the part satisfies the enforced predicate, judged from its path: part-level columns (Hive
+     * keys, hidden columns) exactly, identity partition columns from their keys.
+     */
+    private static boolean allRowsMatch(IcedbTableHandle handle, IcedbSplit split, TupleDomain<IcedbColumnHandle> predicate, List<Map.Entry<IcedbPartitionField, Type>> partitionFields)
+    {
+        if (!IcedbPartLevelValues.matches(split, predicate)) {
+            return false;
+        }
+        Map<String, Optional<String>> keys = IcedbPartitions.hiveKeys(split.partition());
+        for (Map.Entry<IcedbColumnHandle, Domain> entry : predicate.getDomains().orElseThrow().entrySet()) {
+            IcedbColumnHandle column = entry.getKey();
+            if (column.isPartLevel()) {
+                continue;
+            }
+            Map.Entry<IcedbPartitionField, Type> field = partitionFields.stream()
+                    .filter(candidate -> candidate.getKey().transform() == PartitionTransform.IDENTITY && candidate.getKey().column().equals(column.name()))
+                    .findFirst()
+                    .orElseThrow(() -> new TrinoException(GENERIC_INTERNAL_ERROR, format("DELETE from %s: the predicate on %s is no identity partition predicate", handle.schemaTableName(), column.name())));
+            if (!keys.containsKey(field.getKey().keyName())) {
+                throw new TrinoException(NOT_SUPPORTED, format(
+                        "DELETE from %s: part %s has no partition key %s in its path, so the predicate on %s cannot be decided without reading it",
+                        handle.schemaTableName(),
+                        split.path(),
+                        field.getKey().keyName(),
+                        column.name()));
+            }
+            if (!IcedbPartitionPruning.mayContain(List.of(field.getKey()), List.of(field.getValue()), keys, Map.of(column.name(), entry.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -83,6 +83,7 @@ public final class IcedbTableReplacement
      */
     public static void commit(IcedbMaintenance maintenance, IcedbLogCommitter committer, ConnectorSession session, MaintainedTable table, Schema schema, List<FileMarker> parts)
     {
+        long startedMillis = maintenance.clock().millis();
         LeaseHandle lease;
         try {
             lease = maintenance.acquireLease(session, table, "replace", LEASE_WAIT);
@@ -100,13 +101,14 @@ public final class IcedbTableReplacement
             if (alive.isEmpty()) {
                 String key = committer.commit(session.getIdentity(), table.name(), table.location(), schema, parts, session.getQueryId());
                 log.info("Replaced table %s (no live part) with %s parts: log %s", table, parts.size(), key);
+                maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(key), Map.of("parts_removed", 0L, "parts_written", (long) parts.size()));
                 return;
             }
             long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
             MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), alive, parts, schema, IcedbMaintenance.newLogHost(), now);
             lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
             log.info("Replaced table %s: merged log %s removes %s parts and adds %s", table, mergedLog.log().key(), alive.size(), parts.size());
-            maintenance.recordRun(session, table, "replace", now, Optional.of(mergedLog.log().key()), Map.of("parts_removed", (long) alive.size(), "parts_written", (long) parts.size()));
+            maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(mergedLog.log().key()), Map.of("parts_removed", (long) alive.size(), "parts_written", (long) parts.size()));
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);

@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  * The engine's storage over one bucket of the test S3 server, through the AWS SDK (not Trino): lets a test act as
  * another process on the same table, e.g. hold its maintenance lease.
  */
-final class S3TestingFileIo
+public final class S3TestingFileIo
         implements IcedbFileIo
 {
     private static final int PRECONDITION_FAILED = 412;
@@ -28,7 +28,7 @@ final class S3TestingFileIo
     private final S3Client client;
     private final String bucket;
 
-    S3TestingFileIo(S3Client client, String bucket)
+    public S3TestingFileIo(S3Client client, String bucket)
     {
         this.client = requireNonNull(client, "client is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
