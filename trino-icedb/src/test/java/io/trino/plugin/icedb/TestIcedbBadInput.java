@@ -6,6 +6,7 @@ import io.trino.spi.ErrorCodeSupplier;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.QueryRunner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,6 @@ import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_TYPE;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MISSING_DATA;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_SCHEMA_CONFLICT;
 import static io.trino.spi.StandardErrorCode.COLUMN_ALREADY_EXISTS;
-import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.StandardErrorCode.INVALID_TABLE_PROPERTY;
 import static io.trino.spi.StandardErrorCode.NOT_FOUND;
@@ -34,6 +34,7 @@ import static io.trino.spi.StandardErrorCode.TABLE_ALREADY_EXISTS;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD;
 
 /**
  * Bad input (issue 11): corrupt and truncated logs and parts, type contradictions, foreign and traversal markers, odd
@@ -41,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fitting code that names the object, and leaves the table's objects as they were. The list with outcomes is in
  * {@code docs/bad-input.md}.
  */
+// one case at a time: assertRefused compares every object of schema bad before and after its statement
+@Execution(SAME_THREAD)
 public class TestIcedbBadInput
         extends AbstractTestQueryFramework
 {
@@ -131,8 +134,9 @@ public class TestIcedbBadInput
     public void testLogWithUnknownDuckDbType()
     {
         String log = corruptLog("unknown_type", "{\"v\": 1, \"sch\": 1, \"f\": 2, \"t\": 5}\n{\"a\": \"BIGINT\", \"z\": \"NOT_A_TYPE\"}");
-        // names the table and the type (not yet the column or the log)
-        assertReadsFail("unknown_type", ICEDB_INVALID_TYPE, "Table bad.unknown_type (local:///bad/unknown_type): Invalid DuckDB type 'NOT_A_TYPE'");
+        // names the table and the type (not yet the column or the log); merge of this one-part table has nothing to
+        // merge and succeeds without reading the types, so only the statements that read the table are asserted
+        assertPartReadsFail("unknown_type", ICEDB_INVALID_TYPE, "Table bad.unknown_type (local:///bad/unknown_type): Invalid DuckDB type 'NOT_A_TYPE'");
         assertThat(log).isNotEmpty();
     }
 
@@ -357,7 +361,7 @@ public class TestIcedbBadInput
     public void testMergeFileCountTooSmall()
     {
         table("merge_count");
-        assertRefused("CALL icedb.system.merge('bad', 'merge_count', max_file_count => 1)", INVALID_ARGUMENTS, "max_file_count must be at least 2: 1");
+        assertRefused("CALL icedb.system.merge(schema_name => 'bad', table_name => 'merge_count', max_file_count => 1)", INVALID_PROCEDURE_ARGUMENT, "max_file_count must be at least 2: 1");
     }
 
     @Test

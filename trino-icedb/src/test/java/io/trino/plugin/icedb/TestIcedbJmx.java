@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static com.google.common.io.MoreFiles.deleteRecursively;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestIcedbJmx
         extends AbstractTestQueryFramework
 {
+    private static final String CATALOG = "icedb_jmx";
+
     @Override
     protected QueryRunner createQueryRunner()
             throws Exception
@@ -32,10 +35,16 @@ public class TestIcedbJmx
         Path root = Files.createTempDirectory("icedb-jmx");
         QueryRunner queryRunner = IcedbQueryRunner.builder()
                 .setLocalWarehouse(root)
-                .addIcedbProperty("icedb.log-cache.max-size", "16MB")
                 .registerResource(() -> deleteRecursively(root, ALLOW_INSECURE))
                 .build();
-        queryRunner.execute("CREATE SCHEMA icedb.jmx");
+        // beans are named by catalog in the JVM-wide MBean server, where other tests' "icedb" catalogs register
+        // theirs too (the first registration of a name wins): this test's catalog has a name of its own
+        queryRunner.createCatalog(CATALOG, "icedb", Map.of(
+                "icedb.warehouse", "local:///",
+                "fs.native-local.enabled", "true",
+                "local.location", root.toAbsolutePath().toString(),
+                "icedb.log-cache.max-size", "16MB"));
+        queryRunner.execute("CREATE SCHEMA %s.jmx".formatted(CATALOG));
         return queryRunner;
     }
 
@@ -44,8 +53,6 @@ public class TestIcedbJmx
             throws Exception
     {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        // beans of connectors of other tests in this JVM may be registered too (the first registration of a name
-        // wins): sums over the beans of catalog icedb only grow with this runner's queries
         assertThat(beans(server, "icedblogcache")).anySatisfy(cache -> assertThat(count(server, cache, "MaxSizeInBytes")).isEqualTo(16L * 1024 * 1024));
 
         long reads = sum(server, "icedbsnapshotloader", "SnapshotReads.AllTime.Count");
@@ -53,11 +60,11 @@ public class TestIcedbJmx
         long misses = sum(server, "icedblogcache", "MissCount");
         long hits = sum(server, "icedblogcache", "HitCount");
 
-        assertUpdate("CREATE TABLE jmx.t (x bigint)");
-        assertUpdate("INSERT INTO jmx.t VALUES 1", 1);
-        assertUpdate("INSERT INTO jmx.t VALUES 2", 1);
-        assertQuery("SELECT x FROM jmx.t", "VALUES 1, 2");
-        assertQuery("SELECT x FROM jmx.t", "VALUES 1, 2");
+        assertUpdate("CREATE TABLE %s.jmx.t (x bigint)".formatted(CATALOG));
+        assertUpdate("INSERT INTO %s.jmx.t VALUES 1".formatted(CATALOG), 1);
+        assertUpdate("INSERT INTO %s.jmx.t VALUES 2".formatted(CATALOG), 1);
+        assertQuery("SELECT x FROM %s.jmx.t".formatted(CATALOG), "VALUES 1, 2");
+        assertQuery("SELECT x FROM %s.jmx.t".formatted(CATALOG), "VALUES 1, 2");
 
         assertThat(sum(server, "icedbsnapshotloader", "SnapshotReads.AllTime.Count")).isGreaterThan(reads);
         assertThat(sum(server, "icedblogcommitter", "Commits.AllTime.Count")).isEqualTo(commits + 2);
@@ -86,7 +93,7 @@ public class TestIcedbJmx
     {
         Set<ObjectName> names = server.queryNames(null, null);
         List<ObjectName> found = names.stream()
-                .filter(name -> name.toString().toLowerCase(ENGLISH).contains("type=" + type) && "icedb".equals(name.getKeyProperty("name")))
+                .filter(name -> name.toString().toLowerCase(ENGLISH).contains("type=" + type) && CATALOG.equals(name.getKeyProperty("name")))
                 .toList();
         assertThat(found)
                 .describedAs("MBeans of %s among %s", type, names.stream().filter(name -> name.toString().toLowerCase(ENGLISH).contains("icedb")).toList())
