@@ -3,6 +3,7 @@ package io.trino.plugin.icedb;
 import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
 import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.spi.NodeManager;
 import io.trino.spi.PageSorter;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
@@ -50,7 +51,7 @@ public final class IcedbPageSinkProvider
     @Override
     public ConnectorPageSink createPageSink(ConnectorTransactionHandle transactionHandle, ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, ConnectorPageSinkId pageSinkId)
     {
-        return createPageSink(session, ((IcedbTableExecuteHandle) tableExecuteHandle).write().orElseThrow());
+        return createPageSink(session, ((IcedbMergeExecuteHandle) tableExecuteHandle).write().orElseThrow());
     }
 
     private ConnectorPageSink createPageSink(ConnectorSession session, IcedbWritableTableHandle table)

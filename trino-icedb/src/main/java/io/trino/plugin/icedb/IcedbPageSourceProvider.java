@@ -18,6 +18,12 @@ import io.trino.parquet.predicate.TupleDomainParquetPredicate;
 import io.trino.parquet.reader.MetadataReader;
 import io.trino.parquet.reader.ParquetReader;
 import io.trino.parquet.reader.RowGroupInfo;
+import io.trino.plugin.icedb.reader.IcedbCoercions;
+import io.trino.plugin.icedb.reader.IcedbPageSource;
+import io.trino.plugin.icedb.reader.IcedbParquetDataSource;
+import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
+import io.trino.plugin.icedb.reader.IcedbPartitions;
+import io.trino.plugin.icedb.reader.IcedbProjections;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorPageSource;
@@ -102,6 +108,16 @@ public final class IcedbPageSourceProvider
 
         TupleDomain<IcedbColumnHandle> predicate = table.unenforcedPredicate()
                 .intersect(dynamicFilter.getCurrentPredicate().transformKeys(IcedbColumnHandle.class::cast));
+        return createPageSource(session, split, columns, predicate);
+    }
+
+    /**
+     * The rows of a split: what queries read, and what rewrites (merges) read a whole part with.
+     *
+     * @param predicate skips row groups and pages that cannot match; rows are not filtered
+     */
+    public ConnectorPageSource createPageSource(ConnectorSession session, IcedbSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate)
+    {
         if (predicate.isNone() || !IcedbPartLevelValues.matches(split, predicate)) {
             return new EmptyPageSource();
         }

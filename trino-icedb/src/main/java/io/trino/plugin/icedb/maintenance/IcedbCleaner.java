@@ -12,6 +12,7 @@ import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.table.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
@@ -70,7 +71,7 @@ public final class IcedbCleaner
         }
         long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "cleanup")) {
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             long now = maintenance.clock().millis();
             CleanupPlan plan = CleanupPlanner.plan(table.prefix(), logs.asMap(), now, retention.toMillis(), IcedbMaintenance.newLogHost());
             if (plan.isEmpty()) {

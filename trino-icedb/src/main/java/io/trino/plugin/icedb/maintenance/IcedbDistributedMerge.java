@@ -5,14 +5,13 @@ import io.airlift.log.Logger;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.commit.MergeSelection;
 import io.icedb.engine.commit.MergeSelection.MergeGroup;
-import io.icedb.engine.commit.MergedLogBuilder;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
-import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbWrittenPart;
@@ -22,7 +21,6 @@ import io.trino.spi.connector.ConnectorSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -40,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  * snapshot the query reads, in the partitions the {@code WHERE} clause keeps; the workers' page sinks write the merged
  * parts, one writer per partition; {@link #finish} commits them with one merged log through the lease, exactly like
  * {@code CALL system.merge}. A query that fails before its commit leaves no log: its page sinks delete their parts and
- * {@link #abort} releases the lease.
+ * {@link #releaseUnfinished} releases the lease.
  */
 public final class IcedbDistributedMerge
 {
@@ -48,12 +46,14 @@ public final class IcedbDistributedMerge
 
     private final IcedbMaintenance maintenance;
     private final TrinoFileSystemFactory fileSystemFactory;
+    private final IcedbMergeCommit mergeCommit;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public IcedbDistributedMerge(IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.mergeCommit = new IcedbMergeCommit(maintenance);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class IcedbDistributedMerge
         LeaseHandle lease = maintenance.acquireLease(session, table, "merge");
         try {
             // read only now, under the lease, with every log: the merged log is built on this fold
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             Set<String> alive = logs.isEmpty() ? Set.of() : logs.fold().aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
             // a maintenance operation that ended after the query began may have replaced some of them: merge what is left
             List<MergeGroup> groups = planned.stream()
@@ -105,11 +105,12 @@ public final class IcedbDistributedMerge
     /**
      * Commits the merged parts the page sinks wrote, replacing the parts {@link #begin} selected.
      */
-    public void finish(ConnectorSession session, String tableLocation, List<String> replacedParts, List<IcedbWrittenPart> newParts)
+    public void finish(ConnectorSession session, String tableLocation, List<IcedbWrittenPart> newParts)
     {
         Running merge = running.remove(tableLocation);
         checkState(merge != null, "No merge of %s began in this transaction", tableLocation);
         MaintainedTable table = merge.table();
+        List<String> replacedParts = merge.selectedParts();
         try (LeaseHandle lease = merge.lease()) {
             stopRenewing(merge);
             if (replacedParts.isEmpty()) {
@@ -119,7 +120,7 @@ public final class IcedbDistributedMerge
             }
             Set<String> partitions = merge.groups().stream().map(MergeGroup::partition).collect(toImmutableSet());
             for (IcedbWrittenPart part : newParts) {
-                String partition = Partitions.partitionOf(table.prefix(), part.key());
+                String partition = PartitionPath.partitionOf(table.prefix(), part.key());
                 if (!partitions.contains(partition)) {
                     // a table Python wrote whose partition paths are not the values of its columns
                     TrinoException failure = new TrinoException(NOT_SUPPORTED, format(
@@ -134,35 +135,21 @@ public final class IcedbDistributedMerge
             List<FileMarker> markers = newParts.stream()
                     .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
                     .collect(toImmutableList());
-            Snapshot snapshot = merge.logs().fold();
-            long now = Math.max(maintenance.clock().millis(), merge.logs().newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, merge.logs().asMap(), Set.copyOf(replacedParts), markers, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            MergedLog mergedLog = mergeCommit.plan(merge.logs(), Set.copyOf(replacedParts), markers);
             try {
-                lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+                mergeCommit.commit(session, table, lease, mergedLog, merge.startedMillis(), new IcedbMergeCommit.Stats(
+                        merge.groups().stream().map(MergeGroup::partition).toList(),
+                        replacedParts.size(),
+                        merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
+                        newParts.size(),
+                        newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
+                        newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum()));
             }
             catch (LeaseLostException e) {
                 // the merged log does not exist and never will: the new parts are garbage
                 deleteQuietly(session, table, newParts, e);
                 throw e;
             }
-            log.info("Merged %s parts (%s bytes) of table %s into %s parts (%s bytes, %s rows) in partitions %s; merged log %s supersedes %s logs",
-                    replacedParts.size(),
-                    merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
-                    table,
-                    newParts.size(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum(),
-                    merge.groups().stream().map(MergeGroup::partition).toList(),
-                    mergedLog.log().key(),
-                    mergedLog.sourceLogs().size());
-            maintenance.recordRun(session, table, "merge", merge.startedMillis(), Optional.of(mergedLog.log().key()), MergeResult.metrics(
-                    merge.groups().size(),
-                    replacedParts.size(),
-                    merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
-                    newParts.size(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum(),
-                    mergedLog.sourceLogs().size()));
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
@@ -172,7 +159,7 @@ public final class IcedbDistributedMerge
     /**
      * Releases the leases of merges that began and did not finish (the query failed).
      */
-    public void abort()
+    public void releaseUnfinished()
     {
         for (Running merge : running.values()) {
             stopRenewing(merge);
@@ -221,6 +208,14 @@ public final class IcedbDistributedMerge
 
     private record Running(MaintainedTable table, long startedMillis, LeaseHandle lease, AutoCloseable renewal, TableLogs logs, List<MergeGroup> groups)
     {
+        List<String> selectedParts()
+        {
+            return groups.stream()
+                    .flatMap(group -> group.parts().stream())
+                    .map(FileMarker::path)
+                    .collect(toImmutableList());
+        }
+
         private Running
         {
             requireNonNull(table, "table is null");

@@ -4,10 +4,10 @@ import com.google.common.collect.ImmutableList;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
-import io.trino.plugin.icedb.IcedbPartitions;
+import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.table.LogChange;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.SchemaTableName;
@@ -16,13 +16,11 @@ import io.trino.spi.type.TypeOperators;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -62,12 +60,12 @@ public final class IcedbSystemTables
             SchemaTableName name,
             IcedbTableLocation location,
             Snapshot snapshot,
-            Function<String, LogFile> logReader,
+            Supplier<List<LogChange>> logChanges,
             Supplier<List<MaintenanceRun>> maintenanceHistory)
     {
         return switch (kind) {
             case FILES -> files(name, location, snapshot);
-            case LOG -> log(name, snapshot, logReader);
+            case LOG -> log(name, snapshot, logChanges.get());
             case PARTITIONS -> partitions(name, location, snapshot);
             case MAINTENANCE -> maintenance(name, maintenanceHistory.get());
         };
@@ -85,7 +83,7 @@ public final class IcedbSystemTables
         for (FileMarker part : snapshot.aliveFiles()) {
             rows.add(Arrays.asList(
                     location.root() + part.path(),
-                    IcedbPartitions.partitionOf(location.prefix(), part.path()),
+                    PartitionPath.partitionOf(location.prefix(), part.path()),
                     part.bytes(),
                     packDateTimeWithZone(part.createdMillis(), UTC_KEY),
                     snapshot.addedBy().get(part.path())));
@@ -94,11 +92,9 @@ public final class IcedbSystemTables
     }
 
     /**
-     * Besides what each log file holds, what it changed: the logs are replayed in fold order, and a part counts as added
-     * by the log that first makes it alive and as removed by the log that tombstones it while alive (so a merged log,
-     * which restates every part of the logs it supersedes, shows just the parts it replaced and wrote).
+     * Besides what each log file holds, what it changed ({@link LogChange}): the parts and bytes it added and removed.
      */
-    private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, Function<String, LogFile> logReader)
+    private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, List<LogChange> changes)
     {
         List<ColumnMetadata> columns = ImmutableList.of(
                 new ColumnMetadata("file", VARCHAR),
@@ -116,39 +112,21 @@ public final class IcedbSystemTables
         Set<String> superseded = snapshot.logTombstones().stream()
                 .map(LogTombstone::path)
                 .collect(toImmutableSet());
-        Map<String, Long> aliveBytes = new HashMap<>();
         List<List<Object>> rows = new ArrayList<>();
-        for (String key : snapshot.logFiles()) {
-            Optional<LogFileName> fileName = LogFileName.parse(key.substring(key.lastIndexOf('/') + 1));
-            LogFile logFile = logReader.apply(key);
-            long addedParts = 0;
-            long removedParts = 0;
-            long addedBytes = 0;
-            long removedBytes = 0;
-            for (FileMarker marker : logFile.fileMarkers()) {
-                if (marker.isAlive() && !aliveBytes.containsKey(marker.path())) {
-                    aliveBytes.put(marker.path(), marker.bytes());
-                    addedParts++;
-                    addedBytes += marker.bytes();
-                }
-                else if (!marker.isAlive() && aliveBytes.containsKey(marker.path())) {
-                    removedParts++;
-                    removedBytes += aliveBytes.remove(marker.path());
-                }
-            }
+        for (LogChange change : changes) {
             rows.add(Arrays.asList(
-                    key,
-                    fileName.map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
-                    fileName.map(LogFileName::merged).orElse(null),
-                    fileName.map(LogFileName::host).orElse(null),
-                    (long) logFile.fileMarkers().size(),
-                    logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
-                    (long) logFile.logTombstones().size(),
-                    superseded.contains(key),
-                    addedParts,
-                    removedParts,
-                    addedBytes,
-                    removedBytes));
+                    change.key(),
+                    change.name().map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
+                    change.name().map(LogFileName::merged).orElse(null),
+                    change.name().map(LogFileName::host).orElse(null),
+                    (long) change.log().fileMarkers().size(),
+                    change.tombstonedMarkers(),
+                    (long) change.log().logTombstones().size(),
+                    superseded.contains(change.key()),
+                    change.addedParts(),
+                    change.removedParts(),
+                    change.addedBytes(),
+                    change.removedBytes()));
         }
         return new IcedbSystemTable(name, columns, rows);
     }
@@ -161,7 +139,7 @@ public final class IcedbSystemTables
                 new ColumnMetadata("total_size_in_bytes", BIGINT));
         Map<String, long[]> partitions = new TreeMap<>();
         for (FileMarker part : snapshot.aliveFiles()) {
-            long[] totals = partitions.computeIfAbsent(IcedbPartitions.partitionOf(location.prefix(), part.path()), _ -> new long[2]);
+            long[] totals = partitions.computeIfAbsent(PartitionPath.partitionOf(location.prefix(), part.path()), _ -> new long[2]);
             totals[0]++;
             totals[1] += part.bytes();
         }

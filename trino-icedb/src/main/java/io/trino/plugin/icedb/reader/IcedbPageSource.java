@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import io.trino.parquet.ParquetCorruptionException;
 import io.trino.parquet.reader.ParquetReader;
@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * Pages of one part: channels read by the Parquet reader, and constant columns (NULL for a column the part lacks,
  * partition keys and hidden columns).
  */
-final class IcedbPageSource
+public final class IcedbPageSource
         implements ConnectorPageSource
 {
     private final ParquetReader reader;
@@ -36,27 +36,27 @@ final class IcedbPageSource
     /**
      * Where an output column comes from: a channel of the reader's pages, or a single-value block.
      */
-    record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant)
+    public record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant)
     {
-        ColumnSource
+        public ColumnSource
         {
             requireNonNull(channel, "channel is null");
             requireNonNull(coercion, "coercion is null");
             requireNonNull(constant, "constant is null");
         }
 
-        static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
+        public static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
         {
             return new ColumnSource(Optional.of(channel), coercion, Optional.empty());
         }
 
-        static ColumnSource constant(Block block)
+        public static ColumnSource constant(Block block)
         {
             return new ColumnSource(Optional.empty(), Optional.empty(), Optional.of(block));
         }
     }
 
-    IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, String path)
+    public IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, String path)
     {
         this.reader = requireNonNull(reader, "reader is null");
         this.columns = List.copyOf(columns);
