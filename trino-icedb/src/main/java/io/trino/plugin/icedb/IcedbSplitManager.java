@@ -56,7 +56,7 @@ public final class IcedbSplitManager
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         if (table.enforcedPredicate().isNone() || table.unenforcedPredicate().isNone()) {
-            return new FixedSplitSource(ImmutableList.of());
+            return splitSource(table, ImmutableList.of());
         }
         IcedbTableView view = transactionManager.get(transaction).view(session, table);
         Snapshot snapshot = view.snapshot();
@@ -98,7 +98,14 @@ public final class IcedbSplitManager
                 splits.add(new IcedbSplit(path, start, length, part.bytes(), partition));
             }
         }
-        return new FixedSplitSource(splits.build());
+        return splitSource(table, splits.build());
+    }
+
+    private static FixedSplitSource splitSource(IcedbTableHandle table, List<ConnectorSplit> splits)
+    {
+        // the engine requires split source information for a table procedure's scan; ours has none to pass
+        // (EXECUTE merge's coordinator already holds the parts it replaces)
+        return table.executeParts().isPresent() ? new FixedSplitSource(splits, ImmutableList.of()) : new FixedSplitSource(splits);
     }
 
     private static TupleDomain<IcedbColumnHandle> partLevelOnly(TupleDomain<?> predicate)
