@@ -64,7 +64,7 @@ public class TestIcedbBenchmarkHarness
         assertThat(quick.output).contains("scale tiny, 2 runs, 20 inserts");
         Result chosen = run("--scale", "sf1", "--runs", "7", "--queries", "q01,q07", "--cases", "tpch,ctas", "--dry-run");
         assertThat(chosen.status).isZero();
-        assertThat(chosen.output).contains("scale sf1, 7 runs").contains("cases: tpch,ctas; queries: q01,q07");
+        assertThat(chosen.output).contains("scale sf1, 7 runs").contains("cases: tpch,ctas;").contains("queries: q01,q07;");
 
         assertThat(run("--scale", "huge", "--dry-run")).satisfies(result -> {
             assertThat(result.status).isEqualTo(2);
