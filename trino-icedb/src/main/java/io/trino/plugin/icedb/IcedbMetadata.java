@@ -519,8 +519,9 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorTableLayout> getNewTableLayout(ConnectorSession session, ConnectorTableMetadata tableMetadata)
     {
-        List<String> columnNames = tableMetadata.getColumns().stream().map(ColumnMetadata::getName).collect(toImmutableList());
-        return IcedbWriteOperations.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnNames);
+        Map<String, Type> columnTypes = tableMetadata.getColumns().stream()
+                .collect(toImmutableMap(column -> column.getName().toLowerCase(ENGLISH), ColumnMetadata::getType, (first, _) -> first));
+        return IcedbWriteLayout.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnTypes);
     }
 
     @Override
@@ -531,11 +532,10 @@ public final class IcedbMetadata
         if (partitioning.isEmpty()) {
             return Optional.empty();
         }
-        List<String> columnNames = columns(session, table).stream()
+        Map<String, Type> columnTypes = columns(session, table).stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
-                .map(IcedbColumnHandle::name)
-                .collect(toImmutableList());
-        return IcedbWriteOperations.writeLayout(partitioning, columnNames);
+                .collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
+        return IcedbWriteLayout.writeLayout(partitioning, columnTypes);
     }
 
     @Override
