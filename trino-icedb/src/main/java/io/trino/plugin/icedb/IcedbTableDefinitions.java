@@ -268,5 +268,4 @@ public final class IcedbTableDefinitions
         properties.put(COMPRESSION_CODEC_PROPERTY, definition.compressionCodec());
         return ImmutableMap.copyOf(properties);
     }
-
 }
