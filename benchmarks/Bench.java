@@ -130,14 +130,9 @@ public final class Bench
             scalar(icedb, "SELECT count(*) FROM tpch.tiny.region");
             return;
         }
-        if (options.containsKey("profile")) {
-            load();
-            profile(options.get("profile"));
-            return;
-        }
-
-        // the groups of cases, in the order given
-        List<String> cases = List.of(options.getOrDefault("cases", "tpch,duckdb,ctas,partition,inserts").split(","));
+        // the groups of cases, in the order given (with --profile: only those asked for)
+        String defaultCases = options.containsKey("profile") ? "" : "tpch,duckdb,ctas,partition,inserts";
+        List<String> cases = List.of(options.getOrDefault("cases", defaultCases).split(",")).stream().filter(group -> !group.isEmpty()).toList();
         load();
         for (String group : cases) {
             switch (group) {
@@ -148,6 +143,12 @@ public final class Bench
                 case "inserts" -> insertsAndCompaction();
                 default -> throw new IllegalArgumentException("unknown case: " + group);
             }
+        }
+        if (options.containsKey("profile")) {
+            profile(options.get("profile"));
+        }
+        if (rows.isEmpty() && queryRows.isEmpty()) {
+            return;
         }
 
         String loadEnd = loadAverage();
@@ -320,13 +321,13 @@ public final class Bench
         double theirs = median(theirsPlain);
         double mem = median(memoryPlain);
         rows.add(new Row("CTAS lineitem, unpartitioned" + count, seconds(ours), seconds(theirs), ratio(ours / theirs), "≤ 0.6", met(ours / theirs <= 0.6),
-                ratio(median(oursCpu) / median(theirsCpu))));
+                cpuRatioOf(median(oursCpu), median(theirsCpu))));
         rows.add(new Row("CTAS lineitem into memory (second column: memory connector)" + count, seconds(ours), seconds(mem), ratio(ours / mem), "≤ 1.1", met(ours / mem <= 1.1),
-                ratio(median(oursCpu) / median(memoryCpu))));
+                cpuRatioOf(median(oursCpu), median(memoryCpu))));
         double oursM = median(oursMonth);
         double theirsM = median(theirsMonth);
         rows.add(new Row("CTAS lineitem, partitioned by month(l_shipdate)" + count, seconds(oursM), seconds(theirsM), ratio(oursM / theirsM), "≤ 0.8", met(oursM / theirsM <= 0.8),
-                ratio(median(oursMonthCpu) / median(theirsMonthCpu))));
+                cpuRatioOf(median(oursMonthCpu), median(theirsMonthCpu))));
         notes.add("CTAS from `%s` (the tpch connector generates the rows in every run); partitioned/unpartitioned icedb: %s (the issue: no slower); parts written by the last partitioned CTAS: icedb %s, iceberg %s."
                 .formatted(source, ratio(oursM / ours), scalar(icedb, "SELECT count(*) FROM \"lineitem_month$files\""), scalar(iceberg, "SELECT count(*) FROM \"lineitem_month$files\"")));
     }
@@ -438,9 +439,9 @@ public final class Bench
         }
         double theirsCompaction = median(optimize);
         rows.add(new Row("compaction of %d one-row parts: `CALL icedb.system.merge` vs `EXECUTE optimize`".formatted(inserts), seconds(median(call)), seconds(theirsCompaction),
-                ratio(median(call) / theirsCompaction), "≤ 0.3", met(median(call) / theirsCompaction <= 0.3), ratio(median(callCpu) / median(optimizeCpu))));
+                ratio(median(call) / theirsCompaction), "≤ 0.3", met(median(call) / theirsCompaction <= 0.3), cpuRatioOf(median(callCpu), median(optimizeCpu))));
         rows.add(new Row("compaction of %d one-row parts: `ALTER TABLE … EXECUTE merge` vs `EXECUTE optimize`".formatted(inserts), seconds(median(execute)), seconds(theirsCompaction),
-                ratio(median(execute) / theirsCompaction), "≤ 0.3", met(median(execute) / theirsCompaction <= 0.3), ratio(median(executeCpu) / median(optimizeCpu))));
+                ratio(median(execute) / theirsCompaction), "≤ 0.3", met(median(execute) / theirsCompaction <= 0.3), cpuRatioOf(median(executeCpu), median(optimizeCpu))));
         notes.add(("Compaction: `%s`, `%s` and Iceberg's `%s` on the table the inserts made (live files before: icedb / iceberg %s; after each: CALL / EXECUTE / optimize %s); " +
                 "between runs each table is rolled back to its last insert with `rollback_to_snapshot` (untimed). First runs alone: CALL %s, EXECUTE %s, optimize %s.")
                 .formatted(callSql, executeSql, optimizeSql, partsBefore, after, seconds(call.getFirst()), seconds(execute.getFirst()), seconds(optimize.getFirst())));
@@ -461,6 +462,16 @@ public final class Bench
             samples.add((double) time(icedb, sql));
         }
         command("jcmd", pid, "JFR.stop", "name=bench", "filename=" + output);
+        // the plans, with the optimizer's estimates, beside the recording
+        for (Connection connection : List.of(icedb, iceberg)) {
+            StringBuilder plan = new StringBuilder();
+            try (Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery("EXPLAIN " + sql)) {
+                while (resultSet.next()) {
+                    plan.append(resultSet.getString(1)).append('\n');
+                }
+            }
+            Files.writeString(output.resolveSibling(query + "-" + connection.getCatalog() + ".plan.txt"), plan);
+        }
         System.out.printf("%s on icedb under JFR: median %s over %d runs; recording %s%n", query, seconds(median(samples)), runs, output);
     }
 
@@ -485,7 +496,7 @@ public final class Bench
     {
         String cpuRatio()
         {
-            return ratio(oursCpu / theirsCpu);
+            return cpuRatioOf(oursCpu, theirsCpu);
         }
     }
 
@@ -680,6 +691,12 @@ public final class Bench
     private static String ratio(double ratio)
     {
         return String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    // Trino counts no task CPU for a CALL (it runs in the coordinator's metadata thread): "n/a" then
+    private static String cpuRatioOf(double ours, double theirs)
+    {
+        return ours > 0 && theirs > 0 ? ratio(ours / theirs) : "n/a";
     }
 
     private static String met(boolean met)
