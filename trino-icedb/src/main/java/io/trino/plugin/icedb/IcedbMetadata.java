@@ -338,8 +338,9 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorTableLayout> getNewTableLayout(ConnectorSession session, ConnectorTableMetadata tableMetadata)
     {
-        List<String> columnNames = tableMetadata.getColumns().stream().map(ColumnMetadata::getName).collect(toImmutableList());
-        return IcedbTableDefinitions.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnNames);
+        Map<String, Type> columnTypes = tableMetadata.getColumns().stream()
+                .collect(toImmutableMap(column -> column.getName().toLowerCase(ENGLISH), ColumnMetadata::getType, (first, _) -> first));
+        return IcedbWriteLayout.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnTypes);
     }
 
     @Override
@@ -350,11 +351,10 @@ public final class IcedbMetadata
         if (partitioning.isEmpty()) {
             return Optional.empty();
         }
-        List<String> columnNames = view.columns().stream()
+        Map<String, Type> columnTypes = view.columns().stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
-                .map(IcedbColumnHandle::name)
-                .collect(toImmutableList());
-        return IcedbTableDefinitions.writeLayout(partitioning, columnNames);
+                .collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
+        return IcedbWriteLayout.writeLayout(partitioning, columnTypes);
     }
 
     @Override

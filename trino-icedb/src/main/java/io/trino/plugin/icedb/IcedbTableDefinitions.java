@@ -19,7 +19,6 @@ import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorSession;
-import io.trino.spi.connector.ConnectorTableLayout;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
@@ -27,7 +26,6 @@ import io.trino.spi.security.ConnectorIdentity;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
 
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,22 +267,5 @@ public final class IcedbTableDefinitions
         }
         properties.put(COMPRESSION_CODEC_PROPERTY, definition.compressionCodec());
         return ImmutableMap.copyOf(properties);
-    }
-
-    /**
-     * For a table partitioned only by columns (identity), the columns Trino should distribute written rows by, so
-     * that each partition is written by one writer (one part per partition, not one per writer and partition).
-     */
-    public static Optional<ConnectorTableLayout> writeLayout(List<String> partitioning, Collection<String> columnNames)
-    {
-        if (partitioning.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> columns = partitioning.stream().map(String::trim).collect(toImmutableList());
-        if (!columnNames.containsAll(columns)) {
-            // transforms (or an invalid partitioning, refused with its own message when the table is created)
-            return Optional.empty();
-        }
-        return Optional.of(new ConnectorTableLayout(columns));
     }
 }

@@ -216,6 +216,26 @@ public class TestIcedbWrites
     }
 
     @Test
+    public void testTransformPartitioningWritesOnePartPerPartition()
+    {
+        // issue 13: rows are distributed by their partition path, so a derived key gets one writer, and one part, per
+        // partition as an identity column does (before, every writer wrote a part of every partition)
+        assertUpdate("CREATE TABLE w.ctas_year WITH (partitioning = ARRAY['year(orderdate)', 'orderpriority']) AS " +
+                "SELECT orderkey, orderdate, orderpriority, totalprice FROM tpch.tiny.orders", 15000);
+        assertThat(query("SELECT count(*), sum(totalprice), count(DISTINCT \"$partition\"), count(DISTINCT \"$path\") FROM w.ctas_year"))
+                .matches("SELECT count(*), sum(totalprice), count(DISTINCT (year(orderdate), orderpriority)), count(DISTINCT (year(orderdate), orderpriority)) FROM tpch.tiny.orders");
+        assertUpdate("INSERT INTO w.ctas_year SELECT orderkey, orderdate, orderpriority, totalprice FROM tpch.tiny.orders", 15000);
+        assertThat(query("SELECT count(DISTINCT \"$path\") FROM w.ctas_year"))
+                .matches("SELECT 2 * count(DISTINCT (year(orderdate), orderpriority)) FROM tpch.tiny.orders");
+
+        assertUpdate("CREATE TABLE w.ctas_bucket WITH (partitioning = ARRAY['bucket(custkey, 8)']) AS SELECT orderkey, custkey FROM tpch.tiny.orders", 15000);
+        assertThat(query("SELECT count(*), sum(orderkey), count(DISTINCT \"$partition\"), count(DISTINCT \"$path\") FROM w.ctas_bucket"))
+                .matches("SELECT count(*), sum(orderkey), BIGINT '8', BIGINT '8' FROM tpch.tiny.orders");
+        assertUpdate("INSERT INTO w.ctas_bucket SELECT orderkey, custkey FROM tpch.tiny.orders", 15000);
+        assertThat(query("SELECT count(DISTINCT \"$path\") FROM w.ctas_bucket")).matches("VALUES BIGINT '16'");
+    }
+
+    @Test
     public void testAddColumnAndComments()
     {
         assertUpdate("CREATE TABLE w.evolving (a bigint COMMENT 'the a') COMMENT 'a table'");
