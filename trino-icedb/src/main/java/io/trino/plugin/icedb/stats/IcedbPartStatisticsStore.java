@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
@@ -197,7 +198,7 @@ public final class IcedbPartStatisticsStore
         try {
             sidecarReads.update(1);
             Optional<Map<String, PartStats>> parts = StatsSidecar.read(fileIo, key);
-            parts.ifPresent(found -> sidecars.put(cacheKey, found));
+            parts.ifPresent(found -> cache(sidecars, cacheKey, found));
             return parts;
         }
         catch (IOException | RuntimeException e) {
@@ -231,13 +232,23 @@ public final class IcedbPartStatisticsStore
         try (ParquetDataSource source = new IcedbParquetDataSource(inputFile, bytes, ParquetReaderOptions.defaultOptions())) {
             ParquetMetadata footer = MetadataReader.readFooter(source, Optional.empty());
             PartStats stats = IcedbFooterStatistics.of(footer, source.getId(), columnTypes, duckDbTypes);
-            footers.put(path, stats);
+            cache(footers, path, stats);
             return Optional.of(stats);
         }
         catch (IOException | RuntimeException e) {
             failures.update(1);
             log.warn(e, "Failed to read the statistics of part %s from its footer", path);
             return Optional.empty();
+        }
+    }
+
+    private static <V> void cache(Cache<String, V> cache, String key, V value)
+    {
+        try {
+            cache.get(key, () -> value);
+        }
+        catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 
