@@ -18,7 +18,6 @@ import io.trino.spi.connector.FixedSplitSource;
 import io.trino.spi.predicate.TupleDomain;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -26,7 +25,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Splits of the alive parts of the pinned snapshot: one per part, several for a part larger than
  * {@code max_split_size}. Parts are skipped without being opened when their partition fails the enforced predicate,
- * or when their statistics ({@link IcedbPartStatisticsStore}) cannot satisfy the unenforced one (file skipping).
+ * or when their statistics ({@link IcedbPartStatisticsStore}) cannot satisfy the unenforced one (file skipping);
+ * both also with the dynamic filter, which the split source waits for up to {@code dynamic_filtering_wait_timeout}.
  */
 public final class IcedbSplitManager
         implements ConnectorSplitManager
@@ -55,23 +55,22 @@ public final class IcedbSplitManager
         }
         IcedbTableView view = transactionManager.get(transaction).view(session, table);
         IcedbPartSelection selection = new IcedbPartSelection(table, view);
-        List<FileMarker> parts;
-        Optional<Set<String>> executeParts = table.executeParts().map(Set::copyOf);
-        if (executeParts.isPresent()) {
+        if (table.executeParts().isPresent()) {
             // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
-            parts = view.snapshot().aliveFiles().stream()
-                    .filter(part -> executeParts.get().contains(part.path()))
+            Set<String> executeParts = Set.copyOf(table.executeParts().get());
+            List<FileMarker> parts = view.snapshot().aliveFiles().stream()
+                    .filter(part -> executeParts.contains(part.path()))
                     .collect(ImmutableList.toImmutableList());
+            return splitSource(table, splits(session, table, parts, Constraint.alwaysTrue()));
         }
-        else {
-            TupleDomain<IcedbColumnHandle> dynamic = dynamicFilter.getCurrentPredicate().transformKeys(IcedbColumnHandle.class::cast);
+        return new IcedbSplitSource(dynamicFilter, IcedbSessionProperties.getDynamicFilteringWaitTimeout(session), dynamic -> {
             TupleDomain<IcedbColumnHandle> predicate = table.enforcedPredicate()
                     .intersect(table.unenforcedPredicate())
                     .intersect(dynamic);
-            parts = selection.byPartition(predicate);
+            List<FileMarker> parts = selection.byPartition(predicate);
             parts = selection.byStatistics(session, statisticsStore, parts, table.unenforcedPredicate().intersect(dynamic));
-        }
-        return splitSource(table, splits(session, table, parts, executeParts.isPresent() ? Constraint.alwaysTrue() : constraint));
+            return splits(session, table, parts, constraint);
+        });
     }
 
     private static List<ConnectorSplit> splits(ConnectorSession session, IcedbTableHandle table, List<FileMarker> parts, Constraint constraint)

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trino.Session;
 import io.trino.execution.QueryStats;
 import io.trino.operator.OperatorStats;
 import io.trino.plugin.icedb.IcedbFixtures;
@@ -188,6 +189,31 @@ public class TestIcedbStatistics
         assertQuery("SELECT count(*) FROM fixtures.readme WHERE ts < 1680000000000", "VALUES 1");
     }
 
+    @Test
+    public void testDynamicFilteringSkipsParts()
+    {
+        assertUpdate("CREATE TABLE s.dynamic_fact (a bigint)");
+        assertUpdate("INSERT INTO s.dynamic_fact SELECT x FROM UNNEST(sequence(1, 100)) t(x)", 100);
+        assertUpdate("INSERT INTO s.dynamic_fact SELECT x FROM UNNEST(sequence(101, 200)) t(x)", 100);
+        assertUpdate("INSERT INTO s.dynamic_fact SELECT x FROM UNNEST(sequence(201, 300)) t(x)", 100);
+        assertUpdate("CREATE TABLE s.dynamic_dim (a bigint, name varchar)");
+        assertUpdate("INSERT INTO s.dynamic_dim VALUES (150, 'one'), (5000, 'other')", 2);
+        String sql = "SELECT count(*) FROM s.dynamic_fact f JOIN s.dynamic_dim d ON f.a = d.a WHERE d.name = 'one'";
+        Session withoutDynamicFiltering = Session.builder(getSession())
+                .setSystemProperty("enable_dynamic_filtering", "false")
+                .build();
+        // the split source waits for the build side's filter (bounded by the session property), which keeps one fact part
+        Session waiting = Session.builder(getSession())
+                .setCatalogSessionProperty("icedb", "dynamic_filtering_wait_timeout", "1h")
+                .build();
+
+        // three fact parts and the dimension's part
+        assertThat(scannedSplits(withoutDynamicFiltering, sql)).isEqualTo(4);
+        assertThat(scannedSplits(waiting, sql)).isEqualTo(2);
+        assertQuery(waiting, sql, "VALUES 1");
+        assertQuery(withoutDynamicFiltering, sql, "VALUES 1");
+    }
+
     private Map<String, MaterializedRow> showStats(String table)
     {
         Map<String, MaterializedRow> rows = new HashMap<>();
@@ -222,8 +248,13 @@ public class TestIcedbStatistics
 
     private long scannedSplits(String sql)
     {
+        return scannedSplits(getSession(), sql);
+    }
+
+    private long scannedSplits(Session session, String sql)
+    {
         DistributedQueryRunner queryRunner = getDistributedQueryRunner();
-        QueryRunner.MaterializedResultWithPlan result = queryRunner.executeWithPlan(getSession(), sql);
+        QueryRunner.MaterializedResultWithPlan result = queryRunner.executeWithPlan(session, sql);
         QueryStats stats = queryRunner.getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats();
         return stats.getOperatorSummaries().stream()
                 .filter(operator -> operator.getOperatorType().contains("Scan"))
