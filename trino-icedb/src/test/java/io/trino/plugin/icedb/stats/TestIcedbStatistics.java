@@ -45,6 +45,7 @@ public class TestIcedbStatistics
         IcedbFixtures.copyBucket(IcedbFixtures.BUCKET, root);
         QueryRunner queryRunner = IcedbQueryRunner.builder()
                 .setLocalWarehouse(root)
+                .addIcedbProperty("icedb.cleanup.min-retention", "0s")
                 .setInitialTables(List.of(TpchTable.ORDERS, TpchTable.CUSTOMER, TpchTable.NATION))
                 .registerResource(() -> deleteRecursively(root, ALLOW_INSECURE))
                 .build();
@@ -115,6 +116,32 @@ public class TestIcedbStatistics
         assertThat(stats.get(null).getField(4)).isEqualTo(8.0);
         assertColumn(stats, "a", 0.0, "0", "30");
         assertColumn(stats, "b", 0.5, "0.5", "3.5");
+    }
+
+    @Test
+    public void testCleanupDeletesTheSidecarsOfTheLogsItDeletes()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE s.cleaned (a bigint)");
+        assertUpdate("INSERT INTO s.cleaned VALUES 1, 2", 2);
+        assertUpdate("INSERT INTO s.cleaned VALUES 3, NULL", 2);
+        assertThat(sidecars("s/cleaned")).hasSize(2);
+        computeActual("CALL icedb.system.merge('s', 'cleaned')");
+        // the merged log's sidecar is written back from the footers
+        assertColumn(showStats("s.cleaned"), "a", 0.25, "1", "3");
+        assertThat(sidecars("s/cleaned")).hasSize(3);
+
+        computeActual("CALL icedb.system.cleanup('s', 'cleaned', '0s')");
+
+        // every sidecar left belongs to a log left
+        List<String> logs;
+        try (Stream<Path> files = Files.list(root.resolve("s/cleaned/_log"))) {
+            logs = files.map(path -> path.getFileName() + ".json").toList();
+        }
+        assertThat(sidecars("s/cleaned").stream().map(path -> path.getFileName().toString()).toList()).isSubsetOf(logs);
+        Map<String, MaterializedRow> stats = showStats("s.cleaned");
+        assertThat(stats.get(null).getField(4)).isEqualTo(4.0);
+        assertColumn(stats, "a", 0.25, "1", "3");
     }
 
     @Test
