@@ -19,6 +19,7 @@ import io.trino.spi.type.Type;
 import java.util.List;
 import java.util.Map;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static java.util.Objects.requireNonNull;
 
@@ -104,7 +105,7 @@ public final class IcedbPartSelection
                     PartStats stats = statistics.get(part.path());
                     return stats == null || IcedbPartStatisticsPruning.mayMatch(stats, domains, columnTypes, duckDbTypes);
                 })
-                .collect(ImmutableList.toImmutableList());
+                .collect(toImmutableList());
     }
 
     private Map<String, Domain> regularDomains(TupleDomain<IcedbColumnHandle> predicate)

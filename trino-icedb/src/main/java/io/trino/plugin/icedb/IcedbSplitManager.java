@@ -20,6 +20,7 @@ import io.trino.spi.predicate.TupleDomain;
 import java.util.List;
 import java.util.Set;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -60,7 +61,7 @@ public final class IcedbSplitManager
             Set<String> executeParts = Set.copyOf(table.executeParts().get());
             List<FileMarker> parts = view.snapshot().aliveFiles().stream()
                     .filter(part -> executeParts.contains(part.path()))
-                    .collect(ImmutableList.toImmutableList());
+                    .collect(toImmutableList());
             return splitSource(table, splits(session, table, parts, Constraint.alwaysTrue()));
         }
         return new IcedbSplitSource(dynamicFilter, IcedbSessionProperties.getDynamicFilteringWaitTimeout(session), dynamic -> {
