@@ -19,6 +19,7 @@ import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
+import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.BeginTableExecuteResult;
@@ -52,6 +53,7 @@ import io.trino.spi.expression.ConnectorExpression;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
+import io.trino.spi.statistics.TableStatistics;
 import io.trino.spi.type.Type;
 
 import java.time.Instant;
@@ -90,6 +92,7 @@ public final class IcedbMetadata
     private final IcedbMaintenance maintenance;
     private final IcedbCleaner cleaner;
     private final IcedbOrphanFileRemover orphanFileRemover;
+    private final IcedbTableStatistics tableStatistics;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbTableProcedures tableProcedures;
     private final IcedbRowLevelOperations rowLevelOperations;
@@ -107,8 +110,10 @@ public final class IcedbMetadata
             IcedbCleaner cleaner,
             IcedbOrphanFileRemover orphanFileRemover,
             TrinoFileSystemFactory fileSystemFactory,
-            JsonCodec<IcedbWrittenPart> partCodec)
+            JsonCodec<IcedbWrittenPart> partCodec,
+            IcedbTableStatistics tableStatistics)
     {
+        this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
@@ -258,6 +263,13 @@ public final class IcedbMetadata
             }
         }
         return relations.build().iterator();
+    }
+
+    @Override
+    public TableStatistics getTableStatistics(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        return tableStatistics.statistics(session, table, view(session, table));
     }
 
     @Override

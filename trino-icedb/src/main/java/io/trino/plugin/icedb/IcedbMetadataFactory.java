@@ -7,6 +7,7 @@ import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +23,7 @@ public final class IcedbMetadataFactory
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbCleaner cleaner;
     private final IcedbOrphanFileRemover orphanFileRemover;
+    private final IcedbTableStatistics tableStatistics;
 
     @Inject
     public IcedbMetadataFactory(
@@ -34,8 +36,10 @@ public final class IcedbMetadataFactory
             IcedbCleaner cleaner,
             IcedbOrphanFileRemover orphanFileRemover,
             TrinoFileSystemFactory fileSystemFactory,
-            JsonCodec<IcedbWrittenPart> partCodec)
+            JsonCodec<IcedbWrittenPart> partCodec,
+            IcedbTableStatistics tableStatistics)
     {
+        this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
@@ -50,6 +54,6 @@ public final class IcedbMetadataFactory
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec, tableStatistics);
     }
 }

@@ -33,6 +33,8 @@ import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
+import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
+import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -69,6 +71,9 @@ public final class IcedbModule
         binder.bind(IcedbFileIoFactory.class).in(Scopes.SINGLETON);
         binder.bind(IcedbSnapshotLoader.class).in(Scopes.SINGLETON);
         binder.bind(IcedbLogCache.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbPartStatisticsStore.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTableStatistics.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbPartStatisticsStore.class).withGeneratedName();
         newExporter(binder).export(IcedbSnapshotLoader.class).withGeneratedName();
         newExporter(binder).export(IcedbLogCache.class).withGeneratedName();
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);

@@ -6,12 +6,15 @@ import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.airlift.units.DataSize;
 import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.stats.PartStats;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
+import io.trino.parquet.ParquetDataSourceId;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.layout.PartitionTransform;
+import io.trino.plugin.icedb.stats.IcedbFooterStatistics;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
 import io.trino.plugin.icedb.writer.IcedbSortedWriter;
@@ -30,6 +33,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,6 +69,8 @@ public final class IcedbPageSink
     private final List<String> dataNames;
     private final List<Type> dataTypes;
     private final List<String> dataDuckDbTypes;
+    private final Map<String, Type> statisticsTypes;
+    private final Map<String, String> statisticsDuckDbTypes;
     private final List<IcedbPartitionField> partitionFields;
     private final List<Integer> partitionChannels;
     private final List<Type> partitionTypes;
@@ -111,6 +117,8 @@ public final class IcedbPageSink
 
         IcedbTableDefinition definition = table.definition();
         Map<String, Type> dataColumnTypes = dataColumns.stream().collect(toImmutableMap(IcedbWriteColumn::name, IcedbWriteColumn::type));
+        this.statisticsTypes = dataColumnTypes;
+        this.statisticsDuckDbTypes = dataColumns.stream().collect(toImmutableMap(IcedbWriteColumn::name, column -> column.duckDbType().orElseThrow()));
         ImmutableList.Builder<IcedbPartitionField> partitionFields = ImmutableList.builder();
         ImmutableList.Builder<Integer> partitionChannels = ImmutableList.builder();
         ImmutableList.Builder<Type> partitionTypes = ImmutableList.builder();
@@ -291,6 +299,19 @@ public final class IcedbPageSink
     /**
      * The open part of one partition, or for a sorted table the rows of the partition not yet written.
      */
+    /**
+     * The part's statistics from the footer the writer just wrote; statistics are advice, so none when they fail.
+     */
+    private Optional<PartStats> statistics(IcedbParquetWriter writer, String key)
+    {
+        try {
+            return Optional.of(IcedbFooterStatistics.of(writer.footer(), new ParquetDataSourceId(key), statisticsTypes, statisticsDuckDbTypes));
+        }
+        catch (IOException | RuntimeException _) {
+            return Optional.empty();
+        }
+    }
+
     private final class PartitionWriter
     {
         private final String partition;
@@ -369,7 +390,7 @@ public final class IcedbPageSink
             writer = null;
             WrittenParquetFile file = finishing.commit();
             writtenLocations.add(file.location());
-            writtenParts.add(new IcedbWrittenPart(writerKey, file.fileSizeInBytes(), System.currentTimeMillis(), file.rowCount(), dataNames, dataDuckDbTypes));
+            writtenParts.add(new IcedbWrittenPart(writerKey, file.fileSizeInBytes(), System.currentTimeMillis(), file.rowCount(), dataNames, dataDuckDbTypes, statistics(finishing, writerKey)));
             completedBytes += file.fileSizeInBytes();
         }
 

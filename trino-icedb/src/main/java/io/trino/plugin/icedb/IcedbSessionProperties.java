@@ -3,6 +3,7 @@ package io.trino.plugin.icedb;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.session.PropertyMetadata;
@@ -10,6 +11,7 @@ import io.trino.spi.session.PropertyMetadata;
 import java.util.List;
 
 import static io.trino.plugin.base.session.PropertyMetadataUtil.dataSizeProperty;
+import static io.trino.plugin.base.session.PropertyMetadataUtil.durationProperty;
 import static io.trino.spi.session.PropertyMetadata.booleanProperty;
 
 public final class IcedbSessionProperties
@@ -17,6 +19,7 @@ public final class IcedbSessionProperties
 {
     public static final String MAX_SPLIT_SIZE = "max_split_size";
     public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
+    public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -33,6 +36,11 @@ public final class IcedbSessionProperties
                         PROJECTION_PUSHDOWN_ENABLED,
                         "Read only the row fields a query dereferences (like the Iceberg connector's property of the same name)",
                         true,
+                        false),
+                durationProperty(
+                        DYNAMIC_FILTERING_WAIT_TIMEOUT,
+                        "Duration to wait for completion of dynamic filters during split generation",
+                        config.getDynamicFilteringWaitTimeout(),
                         false));
     }
 
@@ -45,6 +53,11 @@ public final class IcedbSessionProperties
     public static boolean isProjectionPushdownEnabled(ConnectorSession session)
     {
         return session.getProperty(PROJECTION_PUSHDOWN_ENABLED, Boolean.class);
+    }
+
+    public static Duration getDynamicFilteringWaitTimeout(ConnectorSession session)
+    {
+        return session.getProperty(DYNAMIC_FILTERING_WAIT_TIMEOUT, Duration.class);
     }
 
     public static DataSize getMaxSplitSize(ConnectorSession session)

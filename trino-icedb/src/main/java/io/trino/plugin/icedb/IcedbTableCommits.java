@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
 import io.airlift.log.Logger;
@@ -13,10 +14,12 @@ import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.exceptions.SchemaConflictException;
 import io.icedb.engine.identity.TableIdentity;
+import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.Schema;
+import io.icedb.engine.stats.PartStats;
 import io.icedb.engine.table.TableLog;
 import io.trino.plugin.icedb.IcedbTableDefinitions.NewTable;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
@@ -24,6 +27,7 @@ import io.trino.plugin.icedb.dml.IcedbTableReplacement;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorSession;
@@ -39,6 +43,7 @@ import org.weakref.jmx.Nested;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,12 +79,14 @@ public final class IcedbTableCommits
     private final IcedbTableDefinitions definitions;
     private final IcedbMaintenance maintenance;
     private final JsonCodec<IcedbWrittenPart> partCodec;
+    private final IcedbPartStatisticsStore statisticsStore;
     private final TimeStat commits = new TimeStat(MILLISECONDS);
     private final CounterStat commitFailures = new CounterStat();
 
     @Inject
-    public IcedbTableCommits(IcedbCatalog catalog, IcedbTableDefinitions definitions, IcedbMaintenance maintenance, JsonCodec<IcedbWrittenPart> partCodec)
+    public IcedbTableCommits(IcedbCatalog catalog, IcedbTableDefinitions definitions, IcedbMaintenance maintenance, JsonCodec<IcedbWrittenPart> partCodec, IcedbPartStatisticsStore statisticsStore)
     {
+        this.statisticsStore = requireNonNull(statisticsStore, "statisticsStore is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.definitions = requireNonNull(definitions, "definitions is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
@@ -102,7 +109,7 @@ public final class IcedbTableCommits
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", tableName));
         }
         NewTable table = definitions.prepareNewTable(session, tableMetadata, Optional.empty());
-        if (!createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of())) {
+        if (!createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of(), ImmutableMap.of())) {
             if (saveMode == SaveMode.IGNORE) {
                 return;
             }
@@ -133,7 +140,7 @@ public final class IcedbTableCommits
             replaceTable(session, table.schemaTableName(), new NewTable(table.tableLocation(), writtenSchema(table), table.definition(), false), writtenSchema(table), markers(fragments));
             return;
         }
-        if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments))) {
+        if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments), statistics(fragments))) {
             // our parts stay orphans, named by no log
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (%s holds a table: a concurrent statement created it, or another table lives there)", table.schemaTableName(), table.tableLocation()));
         }
@@ -195,8 +202,23 @@ public final class IcedbTableCommits
             // nothing was written: no log, the table is unchanged
             return;
         }
-        IcedbInsertGuard.commit(maintenance.table(session, table.schemaTableName(), table.tableLocation()).fileIo(), table.schemaTableName(), table.tableLocation(), table.tableIdentity(), markers,
+        IcedbFileIo fileIo = maintenance.table(session, table.schemaTableName(), table.tableLocation()).fileIo();
+        String logKey = IcedbInsertGuard.commit(fileIo, table.schemaTableName(), table.tableLocation(), table.tableIdentity(), markers,
                 () -> commitInsert(session, table.schemaTableName(), table.tableLocation(), writtenSchema(table), markers));
+        statisticsStore.writeSidecar(fileIo, table.tableLocation(), logKey, statistics(fragments));
+    }
+
+    /**
+     * The written parts' statistics by part key (parts whose writer had none are left out).
+     */
+    private Map<String, PartStats> statistics(Collection<Slice> fragments)
+    {
+        Map<String, PartStats> statistics = new HashMap<>();
+        for (Slice fragment : fragments) {
+            IcedbWrittenPart part = partCodec.fromJson(fragment.getBytes());
+            part.statistics().ifPresent(stats -> statistics.put(part.key(), stats));
+        }
+        return statistics;
     }
 
     private List<FileMarker> markers(Collection<Slice> fragments)
@@ -222,7 +244,7 @@ public final class IcedbTableCommits
      *
      * @return false when the table exists already
      */
-    private boolean createFirstLog(ConnectorSession session, SchemaTableName name, IcedbTableLocation location, IcedbTableDefinition definition, Schema schema, List<FileMarker> parts)
+    private boolean createFirstLog(ConnectorSession session, SchemaTableName name, IcedbTableLocation location, IcedbTableDefinition definition, Schema schema, List<FileMarker> parts, Map<String, PartStats> statistics)
     {
         MaintainedTable table = maintenance.table(session, name, location);
         LeaseHandle lease;
@@ -254,6 +276,7 @@ public final class IcedbTableCommits
             catch (IcedbException e) {
                 throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to create table %s (%s): %s", name, location, e.getMessage()), e);
             }
+            statisticsStore.writeSidecar(table.fileIo(), location, firstLog.key(), statistics);
             return true;
         }
         finally {

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableMap;
 import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -10,6 +11,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.assertFullMappin
 import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.SECONDS;
 
 public class TestIcedbConfig
 {
@@ -21,6 +23,7 @@ public class TestIcedbConfig
                 .setLogCacheMaxSize(DataSize.of(256, MEGABYTE))
                 .setLogReadThreads(16)
                 .setMaxSplitSize(DataSize.of(64, MEGABYTE))
+                .setDynamicFilteringWaitTimeout(new Duration(1, SECONDS))
                 .setRegisterTableProcedureEnabled(false));
     }
 
@@ -32,6 +35,7 @@ public class TestIcedbConfig
                 .put("icedb.log-cache.max-size", "5MB")
                 .put("icedb.log-read-threads", "3")
                 .put("icedb.max-split-size", "8MB")
+                .put("icedb.dynamic-filtering.wait-timeout", "30s")
                 .put("icedb.register-table-procedure.enabled", "true")
                 .buildOrThrow();
 
@@ -40,6 +44,7 @@ public class TestIcedbConfig
                 .setLogCacheMaxSize(DataSize.of(5, MEGABYTE))
                 .setLogReadThreads(3)
                 .setMaxSplitSize(DataSize.of(8, MEGABYTE))
+                .setDynamicFilteringWaitTimeout(new Duration(30, SECONDS))
                 .setRegisterTableProcedureEnabled(true);
 
         assertFullMapping(properties, expected);

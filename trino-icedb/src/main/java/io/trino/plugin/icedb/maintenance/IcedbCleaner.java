@@ -12,6 +12,7 @@ import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.stats.StatsSidecar;
 import io.icedb.engine.table.TableLog;
 import io.icedb.engine.table.TableLogs;
 import io.trino.spi.TrinoException;
@@ -90,6 +91,8 @@ public final class IcedbCleaner
             try {
                 table.fileIo().deleteAll(plan.dataPartsToDelete());
                 table.fileIo().deleteAll(plan.logsToDelete());
+                // their statistics sidecars (P/_icedb/stats/) describe parts no snapshot reaches any more
+                table.fileIo().deleteAll(plan.logsToDelete().stream().map(logKey -> StatsSidecar.sidecarKey(table.prefix(), logKey)).toList());
                 // the maintenance history goes back as far as the table's
                 recordsToDelete = MaintenanceHistory.recordsFinishedBefore(table.fileIo(), table.prefix(), plan.windowStartMillis());
                 table.fileIo().deleteAll(recordsToDelete);

@@ -4,9 +4,12 @@ import com.google.common.collect.ImmutableList;
 import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoOutputFile;
 import io.trino.memory.context.AggregatedMemoryContext;
+import io.trino.parquet.ParquetCorruptionException;
 import io.trino.parquet.ParquetDataSource;
+import io.trino.parquet.ParquetDataSourceId;
 import io.trino.parquet.ParquetReaderOptions;
 import io.trino.parquet.ParquetWriteValidation.ParquetWriteValidationBuilder;
+import io.trino.parquet.metadata.ParquetMetadata;
 import io.trino.parquet.writer.ParquetWriter;
 import io.trino.parquet.writer.ParquetWriterOptions;
 import io.trino.plugin.icedb.reader.IcedbParquetDataSource;
@@ -179,6 +182,16 @@ public final class IcedbParquetWriter
                 parquetWriter.getWrittenBytes(),
                 rowCount,
                 parquetWriter.getFileMetaData().getRow_groups().size());
+    }
+
+    /**
+     * The footer of the committed file, as a reader would parse it (its row groups and their column statistics).
+     */
+    public ParquetMetadata footer()
+            throws ParquetCorruptionException
+    {
+        checkState(closed && !failed, "%s is not committed", outputFile.location());
+        return new ParquetMetadata(parquetWriter.getFileMetaData(), new ParquetDataSourceId(outputFile.location().toString()));
     }
 
     /**

@@ -1,0 +1,267 @@
+package io.icedb.engine.stats;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
+import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.spec.TablePaths;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * Part statistics beside the log, never under {@code P/_log} (Python does not see them): one immutable JSON object per
+ * log, {@code P/_icedb/stats/<log file name>.json}, holding the statistics of parts that log adds. The statistics of an
+ * alive part are in the sidecar of the log that {@linkplain Snapshot#addedBy() added it} (its first folded log); a part
+ * missing from that sidecar (or a log without one: Python's logs, merged logs, ours from before) has its statistics
+ * taken from its Parquet footer by the reader, which may then create the sidecar. Sidecars are created exclusively and
+ * never changed, so a parsed one can be cached by key; they are advice, and a reader that cannot use one falls back to
+ * the footers.
+ * <pre>
+ * {"version": 1, "log": "&lt;log file name&gt;", "parts": {"&lt;part path&gt;": {"rows": 3, "columns": {"a":
+ *   {"type": "BIGINT", "nulls": 0, "min": "1", "max": "7", "bytes": 48}}}}}
+ * </pre>
+ * {@code nulls}, {@code min} and {@code max} are omitted when unknown; value text is described by {@link PartStats}.
+ * Unknown keys are ignored, so later versions may add some.
+ */
+public final class StatsSidecar
+{
+    public static final int VERSION = 1;
+    static final String STATS_DIRECTORY = "stats";
+
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+
+    private StatsSidecar() {}
+
+    /**
+     * {@code P/_icedb/stats/}, with the trailing slash.
+     */
+    public static String statsPrefix(String tablePrefix)
+    {
+        return TablePaths.icedbPrefix(tablePrefix) + STATS_DIRECTORY + "/";
+    }
+
+    /**
+     * The sidecar of the log {@code logKey} (a key under {@code P/_log/}).
+     */
+    public static String sidecarKey(String tablePrefix, String logKey)
+    {
+        String logName = logKey.substring(logKey.lastIndexOf('/') + 1);
+        if (logName.isEmpty()) {
+            throw new IllegalArgumentException("Not a log key: " + logKey);
+        }
+        return statsPrefix(tablePrefix) + logName + ".json";
+    }
+
+    /**
+     * The key of the sidecar holding the statistics of alive part {@code partPath} of {@code snapshot}.
+     */
+    public static Optional<String> sidecarOf(Snapshot snapshot, String partPath)
+    {
+        return Optional.ofNullable(snapshot.addedBy().get(partPath))
+                .map(logKey -> sidecarKey(snapshot.tablePrefix(), logKey));
+    }
+
+    /**
+     * Creates the sidecar of {@code logKey} exclusively.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when it exists
+     */
+    public static String create(IcedbFileIo fileIo, String tablePrefix, String logKey, Map<String, PartStats> parts)
+            throws IOException
+    {
+        String key = sidecarKey(tablePrefix, logKey);
+        fileIo.createExclusive(key, write(logKey, parts));
+        return key;
+    }
+
+    /**
+     * The parts of a sidecar; empty when the object does not exist.
+     *
+     * @throws InvalidMetadataObjectException naming the sidecar when it is not a valid one
+     */
+    public static Optional<Map<String, PartStats>> read(IcedbFileIo fileIo, String key)
+            throws IOException
+    {
+        byte[] content;
+        try {
+            content = fileIo.read(key);
+        }
+        catch (NoSuchFileException _) {
+            return Optional.empty();
+        }
+        return Optional.of(parse(key, content));
+    }
+
+    public static byte[] write(String logKey, Map<String, PartStats> parts)
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeNumberField("version", VERSION);
+            generator.writeStringField("log", logKey.substring(logKey.lastIndexOf('/') + 1));
+            generator.writeObjectFieldStart("parts");
+            for (Map.Entry<String, PartStats> part : new TreeMap<>(parts).entrySet()) {
+                generator.writeObjectFieldStart(part.getKey());
+                generator.writeNumberField("rows", part.getValue().rows());
+                generator.writeObjectFieldStart("columns");
+                for (Map.Entry<String, ColumnStats> column : new TreeMap<>(part.getValue().columns()).entrySet()) {
+                    ColumnStats stats = column.getValue();
+                    generator.writeObjectFieldStart(column.getKey());
+                    generator.writeStringField("type", stats.type());
+                    if (stats.nulls().isPresent()) {
+                        generator.writeNumberField("nulls", stats.nulls().getAsLong());
+                    }
+                    if (stats.min().isPresent()) {
+                        generator.writeStringField("min", stats.min().get());
+                        generator.writeStringField("max", stats.max().orElseThrow());
+                    }
+                    generator.writeNumberField("bytes", stats.bytes());
+                    generator.writeEndObject();
+                }
+                generator.writeEndObject();
+                generator.writeEndObject();
+            }
+            generator.writeEndObject();
+            generator.writeEndObject();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @throws InvalidMetadataObjectException naming the sidecar when it is not a valid one
+     */
+    public static Map<String, PartStats> parse(String key, byte[] content)
+    {
+        Map<String, PartStats> parts = null;
+        Long version = null;
+        try (JsonParser parser = JSON_FACTORY.createParser(content)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid(key, "not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "version" -> version = number(key, parser, value, name);
+                    case "parts" -> parts = parseParts(key, parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+        }
+        catch (IOException e) {
+            throw invalid(key, e.getMessage());
+        }
+        if (version == null || version != VERSION) {
+            throw invalid(key, "\"version\" is not %s".formatted(VERSION));
+        }
+        if (parts == null) {
+            throw invalid(key, "missing object \"parts\"");
+        }
+        return Map.copyOf(parts);
+    }
+
+    private static Map<String, PartStats> parseParts(String key, JsonParser parser, JsonToken value)
+            throws IOException
+    {
+        expectObject(key, value, "parts");
+        Map<String, PartStats> parts = new HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String path = parser.currentName();
+            expectObject(key, parser.nextToken(), "parts." + path);
+            Long rows = null;
+            Map<String, ColumnStats> columns = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken fieldValue = parser.nextToken();
+                switch (name) {
+                    case "rows" -> rows = number(key, parser, fieldValue, "parts." + path + ".rows");
+                    case "columns" -> columns = parseColumns(key, parser, fieldValue, path);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (rows == null || rows < 0 || columns == null) {
+                throw invalid(key, "part %s needs a non-negative integer \"rows\" and an object \"columns\"".formatted(path));
+            }
+            parts.put(path, new PartStats(rows, columns));
+        }
+        return parts;
+    }
+
+    private static Map<String, ColumnStats> parseColumns(String key, JsonParser parser, JsonToken value, String path)
+            throws IOException
+    {
+        expectObject(key, value, "parts." + path + ".columns");
+        Map<String, ColumnStats> columns = new HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String column = parser.currentName();
+            String where = "parts.%s.columns.%s".formatted(path, column);
+            expectObject(key, parser.nextToken(), where);
+            String type = null;
+            Long nulls = null;
+            String min = null;
+            String max = null;
+            long bytes = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken fieldValue = parser.nextToken();
+                switch (name) {
+                    case "type" -> type = string(key, parser, fieldValue, where + ".type");
+                    case "nulls" -> nulls = number(key, parser, fieldValue, where + ".nulls");
+                    case "min" -> min = string(key, parser, fieldValue, where + ".min");
+                    case "max" -> max = string(key, parser, fieldValue, where + ".max");
+                    case "bytes" -> bytes = number(key, parser, fieldValue, where + ".bytes");
+                    default -> parser.skipChildren();
+                }
+            }
+            if (type == null || (min == null) != (max == null) || (nulls != null && nulls < 0) || bytes < 0) {
+                throw invalid(key, "%s needs a string \"type\", both or neither of \"min\" and \"max\", and non-negative counts".formatted(where));
+            }
+            columns.put(column, new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes));
+        }
+        return columns;
+    }
+
+    private static void expectObject(String key, JsonToken value, String name)
+    {
+        if (value != JsonToken.START_OBJECT) {
+            throw invalid(key, "\"%s\" is not an object".formatted(name));
+        }
+    }
+
+    private static String string(String key, JsonParser parser, JsonToken value, String name)
+            throws IOException
+    {
+        if (value != JsonToken.VALUE_STRING) {
+            throw invalid(key, "\"%s\" is not a string".formatted(name));
+        }
+        return parser.getText();
+    }
+
+    private static long number(String key, JsonParser parser, JsonToken value, String name)
+            throws IOException
+    {
+        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw invalid(key, "\"%s\" is not an integer".formatted(name));
+        }
+        return parser.getLongValue();
+    }
+
+    private static InvalidMetadataObjectException invalid(String key, String reason)
+    {
+        return new InvalidMetadataObjectException(key, "Invalid statistics sidecar %s: %s".formatted(key, reason));
+    }
+}
