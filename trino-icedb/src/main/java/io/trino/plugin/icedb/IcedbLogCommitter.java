@@ -154,24 +154,36 @@ public final class IcedbLogCommitter
     static String createLog(IcedbFileIo fileIo, SchemaTableName table, String tablePrefix, Supplier<Schema> schema, List<FileMarker> parts, Supplier<String> hosts, LongSupplier clock)
     {
         IOException lastFailure = null;
+        PlannedLog planned = null;
+        byte[] content = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PlannedLog planned = InsertLogBuilder.build(tablePrefix, hosts.get(), clock.getAsLong(), schema.get(), parts);
-            byte[] content = LogFileParser.write(planned.content());
+            if (planned == null) {
+                planned = InsertLogBuilder.build(tablePrefix, hosts.get(), clock.getAsLong(), schema.get(), parts);
+                content = LogFileParser.write(planned.content());
+            }
             try {
                 fileIo.createExclusive(planned.key(), content);
                 return planned.key();
             }
             catch (IOException e) {
+                lastFailure = e;
                 // a 412 (FileAlreadyExistsException) or an ambiguous failure (a multipart 412, a lost response):
                 // the object may be there, and may be ours
+                boolean ours;
                 try {
-                    if (isOurs(fileIo, planned.key(), content)) {
-                        log.info("Log %s of table %s exists with our content: an earlier attempt of the create succeeded", planned.key(), table);
-                        return planned.key();
-                    }
+                    ours = isOurs(fileIo, planned.key(), content);
                 }
                 catch (IOException readFailure) {
+                    // we cannot tell whether an attempt of this create was applied: creating the same parts under
+                    // another name could commit them twice, so the next attempt creates the same key with the same
+                    // bytes, and its answer (or the read after it) tells
                     e.addSuppressed(readFailure);
+                    log.warn(e, "Creating log %s of table %s failed and the log could not be read back; retrying the same log", planned.key(), table);
+                    continue;
+                }
+                if (ours) {
+                    log.info("Log %s of table %s exists with our content: an earlier attempt of the create succeeded", planned.key(), table);
+                    return planned.key();
                 }
                 if (e instanceof FileAlreadyExistsException) {
                     log.warn("Log name %s of table %s is taken by another writer; retrying with a fresh name", planned.key(), table);
@@ -179,8 +191,17 @@ public final class IcedbLogCommitter
                 else {
                     log.warn(e, "Creating log %s of table %s failed; retrying with a fresh name", planned.key(), table);
                 }
-                lastFailure = e;
+                planned = null;
             }
+        }
+        if (planned != null) {
+            // the last attempts could not find out whether the log exists
+            throw new TrinoException(ICEDB_COMMIT_ERROR, format(
+                    "Commit to table %s failed after %s attempts and its outcome is unknown: log %s may or may not exist (check the table before retrying the statement): %s",
+                    table,
+                    MAX_ATTEMPTS,
+                    planned.key(),
+                    lastFailure.getMessage()), lastFailure);
         }
         throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to commit to table %s after %s attempts: %s", table, MAX_ATTEMPTS, lastFailure == null ? "" : lastFailure.getMessage()), lastFailure);
     }
