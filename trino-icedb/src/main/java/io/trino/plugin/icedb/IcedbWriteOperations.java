@@ -329,6 +329,11 @@ public final class IcedbWriteOperations
         catalog.locationChecker().checkLocation(session.getIdentity(), tableName, location, false, INVALID_TABLE_PROPERTY);
         try {
             IcedbFileIo fileIo = fileIoFactory.create(session.getIdentity(), location);
+            if (!fileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty() && catalog.isDropped(session.getIdentity(), location)) {
+                // a DROP TABLE that stopped after marking the table dropped: finish it
+                log.warn("Table %s at %s was marked dropped by a DROP TABLE that did not finish: deleting its objects before creating the table", tableName, location);
+                new IcedbTableDeletion(maintenance).drop(session, new MaintainedTable(tableName, location, fileIo), fileSystemFactory.create(session.getIdentity()));
+            }
             if (!fileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
                 throw new TrinoException(ALREADY_EXISTS, format("Cannot create table %s: location %s already holds an IceDB table (use register_table to expose it)", tableName, location));
             }
