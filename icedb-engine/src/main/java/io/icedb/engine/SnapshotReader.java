@@ -17,11 +17,14 @@ import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -78,6 +81,46 @@ public final class SnapshotReader
     {
         requireNonNull(tablePrefix, "tablePrefix is null");
         requireNonNull(time, "time is null");
+        return fold(tablePrefix, List.copyOf(readLogs(tablePrefix, Optional.of(time)).entrySet()));
+    }
+
+    /**
+     * Every log of the table, parsed, in read order (no time filter): what a maintenance operation folds after it took
+     * the lease, so that a log of the previous holder stamped ahead of this node's clock is included. Empty when the
+     * table has no log.
+     *
+     * @throws StorageException when the storage fails, naming the object
+     */
+    public SequencedMap<String, LogFile> readAll(String tablePrefix)
+    {
+        requireNonNull(tablePrefix, "tablePrefix is null");
+        return readLogs(tablePrefix, Optional.empty());
+    }
+
+    /**
+     * One log file of the table, parsed (from the cache when it was read before).
+     *
+     * @throws StorageException when it cannot be read (also when it no longer exists)
+     */
+    public LogFile readLog(String tablePrefix, String key)
+    {
+        Optional<LogFile> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        try {
+            return readLogFile(tablePrefix, key);
+        }
+        catch (NoSuchFileException e) {
+            throw new StorageException("Log file %s of table '%s' does not exist".formatted(key, tablePrefix), e);
+        }
+    }
+
+    /**
+     * Lists the logs (those before {@code time} when given), reads them, and lists again when one vanished meanwhile.
+     */
+    private SequencedMap<String, LogFile> readLogs(String tablePrefix, Optional<SnapshotTime> time)
+    {
         String logPrefix = TablePaths.logPrefix(tablePrefix);
         NoSuchFileException lastVanished = null;
         for (int attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
@@ -91,11 +134,11 @@ public final class SnapshotReader
                 lastVanished = e;
                 continue;
             }
-            List<Map.Entry<String, LogFile>> logsInOrder = new ArrayList<>(keys.size());
+            SequencedMap<String, LogFile> logsInOrder = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
-                logsInOrder.add(Map.entry(keys.get(i), logs.get(i)));
+                logsInOrder.put(keys.get(i), logs.get(i));
             }
-            return fold(tablePrefix, logsInOrder);
+            return Collections.unmodifiableSequencedMap(logsInOrder);
         }
         throw new StorageException(
                 "Log files of table '%s' kept disappearing while they were read (%d listings of %s, last missing: %s)"
@@ -150,7 +193,7 @@ public final class SnapshotReader
         return new Snapshot(tablePrefix, schema, logFiles, alive, dead, tombstones, addedBy);
     }
 
-    private List<String> selectLogs(String tablePrefix, String logPrefix, SnapshotTime time)
+    private List<String> selectLogs(String tablePrefix, String logPrefix, Optional<SnapshotTime> time)
     {
         List<FileEntry> listing;
         try {
@@ -178,9 +221,13 @@ public final class SnapshotReader
                 first = Optional.of(logName);
                 firstKey = key;
             }
-            if (time.includes(logName.timestampMillis())) {
+            if (time.isEmpty() || time.get().includes(logName.timestampMillis())) {
                 selected.add(key);
             }
+        }
+        if (time.isEmpty()) {
+            selected.sort(KEY_ORDER);
+            return selected;
         }
         if (logCount == 0) {
             throw new NoSnapshotException("Table '%s' has no log files under %s (not an IceDB table, or it has no data yet)".formatted(tablePrefix, logPrefix));
@@ -188,8 +235,8 @@ public final class SnapshotReader
         if (selected.isEmpty()) {
             throw new NoSnapshotException("Table '%s' has no data at %s (%d ms): its first log file %s is at %s".formatted(
                     tablePrefix,
-                    Instant.ofEpochMilli(time.exclusiveUpperBound()),
-                    time.exclusiveUpperBound(),
+                    Instant.ofEpochMilli(time.get().exclusiveUpperBound()),
+                    time.get().exclusiveUpperBound(),
                     firstKey,
                     Instant.ofEpochMilli(first.orElseThrow().timestampMillis())));
         }
@@ -222,7 +269,7 @@ public final class SnapshotReader
         return List.of(logs);
     }
 
-    private LogFile readLog(String tablePrefix, String key)
+    private LogFile readLogFile(String tablePrefix, String key)
             throws NoSuchFileException
     {
         byte[] content;
@@ -311,7 +358,7 @@ public final class SnapshotReader
                 int index = indexes.get(position);
                 try {
                     if (failure.get() == null && vanished.get() == null) {
-                        logs[index] = readLog(tablePrefix, keys.get(index));
+                        logs[index] = readLogFile(tablePrefix, keys.get(index));
                     }
                 }
                 catch (NoSuchFileException e) {

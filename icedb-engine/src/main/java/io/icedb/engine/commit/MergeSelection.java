@@ -2,6 +2,7 @@ package io.icedb.engine.commit;
 
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.PartitionPath;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,12 +61,12 @@ public final class MergeSelection
         Map<String, List<FileMarker>> alive = new TreeMap<>();
         Map<String, Integer> markerCounts = new HashMap<>();
         for (FileMarker marker : snapshot.aliveFiles()) {
-            String partition = Partitions.partitionOf(table, marker.path());
+            String partition = PartitionPath.partitionOf(table, marker.path());
             alive.computeIfAbsent(partition, _ -> new ArrayList<>()).add(marker);
             markerCounts.merge(partition, 1, Integer::sum);
         }
         for (FileMarker marker : snapshot.deadFiles()) {
-            markerCounts.merge(Partitions.partitionOf(table, marker.path()), 1, Integer::sum);
+            markerCounts.merge(PartitionPath.partitionOf(table, marker.path()), 1, Integer::sum);
         }
 
         List<MergeGroup> groups = new ArrayList<>();

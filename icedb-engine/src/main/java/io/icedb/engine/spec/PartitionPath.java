@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -56,6 +57,8 @@ public record PartitionPath(String partition, List<HiveKey> keys)
 
     /**
      * The partition of data part {@code dataKey} = {@code P/_data/<partition>/<file>} of the table at {@code tablePrefix}.
+     *
+     * @throws InvalidPartitionPathException when the key is not under the table's data directory or has no file name
      */
     public static PartitionPath ofDataKey(String tablePrefix, String dataKey)
     {
@@ -65,15 +68,41 @@ public record PartitionPath(String partition, List<HiveKey> keys)
         if (!dataKey.startsWith(dataPrefix)) {
             throw new InvalidPartitionPathException("Data part key %s is not under the data directory %s of the table %s".formatted(dataKey, dataPrefix, tablePrefix));
         }
-        String relative = dataKey.substring(dataPrefix.length());
-        int lastSlash = relative.lastIndexOf('/');
-        if (lastSlash == relative.length() - 1) {
+        if (dataKey.endsWith("/")) {
             throw new InvalidPartitionPathException("Data part key %s of the table %s has no file name".formatted(dataKey, tablePrefix));
         }
-        if (lastSlash < 0) {
-            return UNPARTITIONED;
+        return parse(partitionOf(tablePrefix, dataKey));
+    }
+
+    /**
+     * The one rule for the partition of a part (spec §1): its key between {@code P/_data/} and the file name, e.g.
+     * {@code u=a/d=2023-06-07}; empty for a part directly under {@code P/_data/}. A key outside the table's data prefix
+     * is cut like Python does: after the first {@code _data/}.
+     */
+    public static String partitionOf(String tablePrefix, String partKey)
+    {
+        requireNonNull(tablePrefix, "tablePrefix is null");
+        requireNonNull(partKey, "partKey is null");
+        String dataPrefix = TablePaths.dataPrefix(tablePrefix);
+        String relative;
+        if (partKey.startsWith(dataPrefix)) {
+            relative = partKey.substring(dataPrefix.length());
         }
-        return parse(relative.substring(0, lastSlash));
+        else {
+            int data = partKey.indexOf(TablePaths.DATA_DIRECTORY + "/");
+            relative = data < 0 ? partKey : partKey.substring(data + TablePaths.DATA_DIRECTORY.length() + 1);
+        }
+        int lastSlash = relative.lastIndexOf('/');
+        return lastSlash < 0 ? "" : relative.substring(0, lastSlash);
+    }
+
+    /**
+     * The key of a new part, named by a random UUID, in {@code partition} of the table at {@code tablePrefix}: the one
+     * way data keys are made (spec §1).
+     */
+    public static String newDataKey(String tablePrefix, String partition)
+    {
+        return parse(partition).dataKey(tablePrefix, UUID.randomUUID() + ".parquet");
     }
 
     /**

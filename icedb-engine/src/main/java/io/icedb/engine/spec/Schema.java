@@ -1,6 +1,8 @@
 package io.icedb.engine.spec;
 
 import io.icedb.engine.exceptions.SchemaConflictException;
+import io.icedb.engine.types.DuckDbType;
+import io.icedb.engine.types.DuckDbTypes;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,13 +12,15 @@ import java.util.SequencedMap;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The schema line of a log (spec §2, §4): column name to DuckDB type string, in order.
+ * The schema line of a log (spec §2, §4): column name to DuckDB type string, in order, and each column's parsed
+ * {@link DuckDbType}.
  */
 public final class Schema
 {
     public static final Schema EMPTY = new Schema(Map.of());
 
     private final SequencedMap<String, String> columns;
+    private volatile SequencedMap<String, DuckDbType> types;
 
     public Schema(Map<String, String> columns)
     {
@@ -32,6 +36,23 @@ public final class Schema
     public SequencedMap<String, String> columns()
     {
         return columns;
+    }
+
+    /**
+     * Column name to its parsed DuckDB type, in schema order; parsed once, on first use.
+     *
+     * @throws io.icedb.engine.exceptions.InvalidTypeException when a type string is not a DuckDB type (spec §4)
+     */
+    public SequencedMap<String, DuckDbType> types()
+    {
+        SequencedMap<String, DuckDbType> parsed = types;
+        if (parsed == null) {
+            LinkedHashMap<String, DuckDbType> map = new LinkedHashMap<>();
+            columns.forEach((name, type) -> map.put(name, DuckDbTypes.parse(type)));
+            parsed = Collections.unmodifiableSequencedMap(map);
+            types = parsed;
+        }
+        return parsed;
     }
 
     /**

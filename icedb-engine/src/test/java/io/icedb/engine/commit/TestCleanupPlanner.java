@@ -5,6 +5,7 @@ import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogTombstone;
+import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -384,7 +385,7 @@ final class TestCleanupPlanner
         {
             Set<String> paths = new HashSet<>();
             latest(TABLE, logs).aliveFiles().stream()
-                    .filter(marker -> Partitions.partitionOf(TABLE, marker.path()).equals(partition))
+                    .filter(marker -> PartitionPath.partitionOf(TABLE, marker.path()).equals(partition))
                     .forEach(marker -> paths.add(marker.path()));
             return paths;
         }

@@ -2,6 +2,7 @@ package io.icedb.engine.commit;
 
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -58,11 +59,11 @@ final class TestMergeSelection
     @Test
     void testPartitionIsThePathBetweenDataAndFileName()
     {
-        assertThat(Partitions.partitionOf("t", "t/_data/u=a/d=2023-01-01/x.parquet")).isEqualTo("u=a/d=2023-01-01");
-        assertThat(Partitions.partitionOf("t", "t/_data/x.parquet")).isEmpty();
-        assertThat(Partitions.partitionOf("", "_data/k=v/x.parquet")).isEqualTo("k=v");
-        assertThat(Partitions.partitionOf("a/_data", "a/_data/_data/k=_data/x.parquet")).isEqualTo("k=_data");
-        assertThat(Partitions.partitionOf("t", "other/_data/k=v/x.parquet")).isEqualTo("k=v");
+        assertThat(PartitionPath.partitionOf("t", "t/_data/u=a/d=2023-01-01/x.parquet")).isEqualTo("u=a/d=2023-01-01");
+        assertThat(PartitionPath.partitionOf("t", "t/_data/x.parquet")).isEmpty();
+        assertThat(PartitionPath.partitionOf("", "_data/k=v/x.parquet")).isEqualTo("k=v");
+        assertThat(PartitionPath.partitionOf("a/_data", "a/_data/_data/k=_data/x.parquet")).isEqualTo("k=_data");
+        assertThat(PartitionPath.partitionOf("t", "other/_data/k=v/x.parquet")).isEqualTo("k=v");
     }
 
     @Test

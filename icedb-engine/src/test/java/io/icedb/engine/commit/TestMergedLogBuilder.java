@@ -6,6 +6,7 @@ import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogTombstone;
+import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -162,7 +163,7 @@ final class TestMergedLogBuilder
         Snapshot before = latest(TABLE, logs);
         Set<String> partition1 = new HashSet<>();
         before.aliveFiles().stream()
-                .filter(marker -> Partitions.partitionOf(TABLE, marker.path()).equals("p=1"))
+                .filter(marker -> PartitionPath.partitionOf(TABLE, marker.path()).equals("p=1"))
                 .forEach(marker -> partition1.add(marker.path()));
 
         PlannedLog log = MergedLogBuilder.build(before, logs, partition1, List.of(), SCHEMA, "trino", T0 + 50).log();

@@ -1,12 +1,12 @@
 package io.trino.plugin.icedb;
 
 import io.icedb.engine.exceptions.IcedbException;
+import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.identity.TableIdentity;
-import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.TableOwnership;
-import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLog;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 
@@ -70,11 +70,9 @@ public final class IcedbInsertGuard
             return false;
         }
         try {
-            return fileIo.list(TablePaths.logPrefix(location.prefix())).stream()
-                    .map(FileEntry::key)
-                    .anyMatch(key -> ownLog.map(own -> !own.equals(key)).orElse(true));
+            return TableLog.uncached(fileIo, location.prefix()).hasLogsOtherThan(ownLog);
         }
-        catch (IOException e) {
+        catch (StorageException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to list the logs of table %s (%s): %s", table, location, e.getMessage()), e);
         }
     }

@@ -4,35 +4,27 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
-import io.airlift.units.Duration;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
-import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.NoSnapshotException;
-import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.types.DuckDbType;
-import io.icedb.engine.types.DuckDbTypes;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.base.projection.ApplyProjectionUtil;
 import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
+import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
 import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
 import io.trino.plugin.icedb.dml.IcedbRowLevelOperations;
 import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
-import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
-import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
-import io.trino.plugin.icedb.maintenance.IcedbDistributedMerge;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
-import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
-import io.trino.plugin.icedb.maintenance.MaintainedTable;
-import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
-import io.trino.plugin.icedb.procedure.IcebergTableProcedureAliases;
-import io.trino.plugin.icedb.procedure.MergeTableProcedure;
-import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
+import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
+import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
+import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
+import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.Assignment;
@@ -69,25 +61,16 @@ import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
-import io.trino.spi.type.LongTimestamp;
-import io.trino.spi.type.LongTimestampWithTimeZone;
-import io.trino.spi.type.TimestampType;
-import io.trino.spi.type.TimestampWithTimeZoneType;
 import io.trino.spi.type.Type;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,16 +82,8 @@ import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
 import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_UNSUPPORTED_TYPE;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
-import static io.trino.spi.type.BigintType.BIGINT;
-import static io.trino.spi.type.DateTimeEncoding.unpackMillisUtc;
-import static io.trino.spi.type.DateType.DATE;
-import static io.trino.spi.type.IntegerType.INTEGER;
-import static io.trino.spi.type.SmallintType.SMALLINT;
-import static io.trino.spi.type.TinyintType.TINYINT;
-import static java.lang.Math.ceilDiv;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
@@ -124,21 +99,24 @@ public final class IcedbMetadata
     private final IcedbCatalog catalog;
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
-    private final IcedbWriteOperations writeOperations;
+    private final IcedbTableDefinitions tableDefinitions;
+    private final IcedbTableCommits commits;
     private final IcedbMaintenance maintenance;
     private final IcedbCleaner cleaner;
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final JsonCodec<IcedbWrittenPart> partCodec;
-    private final IcedbDistributedMerge distributedMerge;
+    private final IcedbTableProcedures tableProcedures;
     private final IcedbRowLevelOperations rowLevelOperations;
+    private final TrinoFileSystemFactory fileSystemFactory;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Optional<IcedbTableDefinition>> definitions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<SnapshotKey, IcedbTableView> views = new ConcurrentHashMap<>();
 
     public IcedbMetadata(
             IcedbCatalog catalog,
             IcedbSnapshotLoader snapshotLoader,
             IcedbTypeMapping typeMapping,
-            IcedbWriteOperations writeOperations,
+            IcedbTableDefinitions tableDefinitions,
+            IcedbTableCommits commits,
             IcedbMaintenance maintenance,
             IcedbCleaner cleaner,
             IcedbOrphanFileRemover orphanFileRemover,
@@ -148,13 +126,15 @@ public final class IcedbMetadata
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
-        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, writeOperations, fileSystemFactory);
+        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory);
+        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, commits, fileSystemFactory);
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
-        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
+        this.tableDefinitions = requireNonNull(tableDefinitions, "tableDefinitions is null");
+        this.commits = requireNonNull(commits, "commits is null");
     }
 
     @Override
@@ -173,7 +153,7 @@ public final class IcedbMetadata
         if (location.isEmpty()) {
             return null;
         }
-        SnapshotTime time = endVersion.map(version -> snapshotTime(session, version)).orElseGet(SnapshotTime::latest);
+        SnapshotTime time = endVersion.map(version -> IcedbTableVersions.snapshotTime(session, version)).orElseGet(SnapshotTime::latest);
         Snapshot snapshot;
         try {
             snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
@@ -215,14 +195,15 @@ public final class IcedbMetadata
             return Optional.empty();
         }
         IcedbTableLocation location = table.tableLocation();
+        Snapshot snapshot = snapshot(session, table);
         return Optional.of(IcedbSystemTables.create(
                 kind.get(),
                 tableName,
                 location,
-                snapshot(session, table),
-                key -> snapshotLoader.readLog(session.getIdentity(), baseName, location, key),
+                snapshot,
+                () -> snapshotLoader.changes(session.getIdentity(), baseName, location, snapshot),
                 () -> maintenance.history(session, baseName, location),
-                () -> definition(session, table)));
+                () -> view(session, table).storedDefinition()));
     }
 
     /**
@@ -239,15 +220,16 @@ public final class IcedbMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        Optional<IcedbTableDefinition> storedDefinition = definition(session, table);
-        IcedbTableDefinition definition = storedDefinition.orElse(IcedbTableDefinition.DEFAULT);
-        List<ColumnMetadata> columns = columns(session, table).stream()
+        IcedbTableView view = view(session, table);
+        Optional<IcedbTableDefinition> storedDefinition = view.storedDefinition();
+        IcedbTableDefinition definition = view.definition();
+        List<ColumnMetadata> columns = view.columns().stream()
                 .map(IcedbColumnHandle::toColumnMetadata)
                 .map(column -> definition.columnComments().containsKey(column.getName())
                         ? ColumnMetadata.builderFrom(column).setComment(Optional.of(definition.columnComments().get(column.getName()))).build()
                         : column)
                 .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbWriteOperations.tableProperties(table.tableLocation(), storedDefinition), definition.comment());
+        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbTableDefinitions.tableProperties(table.tableLocation(), storedDefinition), definition.comment());
     }
 
     @Override
@@ -305,9 +287,9 @@ public final class IcedbMetadata
             return Optional.of(new ConstraintApplicationResult<>(table.withPredicates(none, none), TupleDomain.all(), constraint.getExpression(), false));
         }
         Map<IcedbColumnHandle, Domain> domains = summary.getDomains().orElseThrow();
-        Map<String, Type> identityColumns = partitionFields(session, table).stream()
-                .filter(field -> field.getKey().transform() == PartitionTransform.IDENTITY)
-                .collect(toImmutableMap(field -> field.getKey().column(), Map.Entry::getValue, (first, _) -> first));
+        Map<String, Type> identityColumns = view(session, table).partitionFields().stream()
+                .filter(field -> field.field().transform() == PartitionTransform.IDENTITY)
+                .collect(toImmutableMap(field -> field.field().column(), PartitionFieldType::type, (first, _) -> first));
         // part-level: known from the part's path alone, so the split manager enforces it exactly
         Map<IcedbColumnHandle, Domain> partLevelDomains = new LinkedHashMap<>();
         Map<IcedbColumnHandle, Domain> regularDomains = new LinkedHashMap<>();
@@ -386,168 +368,92 @@ public final class IcedbMetadata
     }
 
     /**
-     * The columns of the pinned snapshot: the log schema, then the Hive keys of part paths that are not schema
-     * columns (as varchar), then the hidden columns.
+     * The table as the pinned snapshot and its definition make it: columns, partition fields, path keys. Computed once
+     * per snapshot in this transaction.
      */
-    public List<IcedbColumnHandle> columns(ConnectorSession session, IcedbTableHandle table)
+    public IcedbTableView view(ConnectorSession session, IcedbTableHandle table)
     {
-        Snapshot snapshot = snapshot(session, table);
-        ImmutableList.Builder<IcedbColumnHandle> columns = ImmutableList.builder();
-        Set<String> names = new HashSet<>();
-        for (Map.Entry<String, String> column : snapshot.schema().columns().entrySet()) {
-            DuckDbType duckDbType;
-            try {
-                duckDbType = DuckDbTypes.parse(column.getValue());
-            }
-            catch (IcedbException e) {
-                throw IcedbExceptions.translate(table.schemaTableName(), table.tableLocation(), e);
-            }
-            Type type = typeMapping.toTrinoType(duckDbType).orElseThrow(() -> new TrinoException(ICEDB_UNSUPPORTED_TYPE, format(
-                    "Column '%s' of table %s has DuckDB type %s, which Trino cannot represent",
-                    column.getKey(),
+        SnapshotKey key = new SnapshotKey(table.location(), table.snapshotUpperBound());
+        IcedbTableView view = views.get(key);
+        if (view == null) {
+            // not computeIfAbsent: it reads the snapshot, which uses the snapshots map
+            view = IcedbTableView.create(
                     table.schemaTableName(),
-                    column.getValue())));
-            columns.add(new IcedbColumnHandle(column.getKey(), type, IcedbColumnHandle.Kind.REGULAR));
-            names.add(column.getKey().toLowerCase(ENGLISH));
-        }
-        List<String> partitionKeys = pathKeys(session, table);
-        // keys our partitioning derives from columns (ts_day of day(ts)) are no columns
-        names.addAll(IcedbPartitionSpec.derivedKeyNames(definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of())));
-        for (String key : partitionKeys) {
-            if (names.add(key.toLowerCase(ENGLISH))) {
-                columns.add(IcedbColumnHandle.partitionKey(key));
+                    table.tableLocation(),
+                    snapshot(session, table),
+                    tableDefinitions.findDefinition(session.getIdentity(), table.tableLocation()),
+                    typeMapping);
+            IcedbTableView previous = views.putIfAbsent(key, view);
+            if (previous != null) {
+                view = previous;
             }
         }
-        columns.add(IcedbColumnHandle.PATH_COLUMN);
-        columns.add(IcedbColumnHandle.PARTITION_COLUMN);
-        columns.add(IcedbColumnHandle.FILE_SIZE_COLUMN);
-        columns.add(IcedbColumnHandle.FILE_MODIFIED_TIME_COLUMN);
-        return columns.build();
+        return view;
     }
 
-    /**
-     * The Hive keys of the live parts' paths, in path order.
-     */
-    private List<String> pathKeys(ConnectorSession session, IcedbTableHandle table)
+    private List<IcedbColumnHandle> columns(ConnectorSession session, IcedbTableHandle table)
     {
-        String prefix = table.tableLocation().prefix();
-        Set<String> keys = new LinkedHashSet<>();
-        for (FileMarker part : snapshot(session, table).aliveFiles()) {
-            keys.addAll(IcedbPartitions.hiveKeys(IcedbPartitions.partitionOf(prefix, part.path())).keySet());
-        }
-        return ImmutableList.copyOf(keys);
+        return view(session, table).columns();
     }
 
-    /**
-     * For a table Python wrote: the Hive keys of its paths that rows written get from the same-named columns, in path
-     * order. Keys that name schema columns count only if all of them can (an identity key of their type): otherwise
-     * only the keys that are no schema columns, as before a key named a column.
-     */
-    private List<String> writePathKeys(ConnectorSession session, IcedbTableHandle table)
-    {
-        Map<String, IcedbColumnHandle> columns = columns(session, table).stream()
-                .collect(toImmutableMap(column -> column.name().toLowerCase(ENGLISH), identity(), (first, _) -> first));
-        List<String> keys = pathKeys(session, table);
-        boolean valuesMakeKeys = keys.stream()
-                .map(key -> columns.get(key.toLowerCase(ENGLISH)))
-                .allMatch(column -> column != null && (column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY || IcedbPartitionField.supports(PartitionTransform.IDENTITY, column.type())));
-        if (valuesMakeKeys) {
-            return keys;
-        }
-        return keys.stream()
-                .filter(key -> columns.containsKey(key.toLowerCase(ENGLISH)) && columns.get(key.toLowerCase(ENGLISH)).kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
-                .collect(toImmutableList());
-    }
-
-    /**
-     * The partition fields our properties record for the table, each with its column's type; empty when the table
-     * has none (or they no longer match its columns). Used to skip parts by predicates on those columns.
-     */
-    public List<Map.Entry<IcedbPartitionField, Type>> partitionFields(ConnectorSession session, IcedbTableHandle table)
-    {
-        List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
-        if (partitioning.isEmpty()) {
-            return ImmutableList.of();
-        }
-        Map<String, Type> types = new LinkedHashMap<>();
-        for (IcedbColumnHandle column : columns(session, table)) {
-            if (column.kind() == IcedbColumnHandle.Kind.REGULAR) {
-                types.putIfAbsent(column.name(), column.type());
-            }
-        }
-        try {
-            return IcedbPartitionSpec.parse(partitioning, types).fields().stream()
-                    .map(field -> Map.entry(field, types.get(field.column())))
-                    .collect(toImmutableList());
-        }
-        catch (TrinoException _) {
-            return ImmutableList.of();
-        }
-    }
-
-    private Optional<IcedbTableDefinition> definition(ConnectorSession session, IcedbTableHandle table)
-    {
-        return definitions.computeIfAbsent(table.location(), _ -> writeOperations.findDefinition(session.getIdentity(), table.tableLocation()));
-    }
-
-    // the write path: IcedbWriteOperations
+    // the write path: the catalog, IcedbTableDefinitions and IcedbTableCommits
 
     @Override
     public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
     {
-        writeOperations.createSchema(session, schemaName, properties);
+        catalog.createSchema(session.getIdentity(), schemaName, properties);
     }
 
     @Override
     public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
     {
-        writeOperations.dropSchema(session, schemaName, cascade);
+        catalog.dropSchema(session.getIdentity(), schemaName, cascade);
     }
 
     @Override
     public Optional<Type> getSupportedType(ConnectorSession session, Map<String, Object> tableProperties, Type type)
     {
-        return writeOperations.getSupportedType(type);
+        return tableDefinitions.getSupportedType(type);
     }
 
     @Override
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
-        writeOperations.createTable(session, tableMetadata, saveMode);
+        commits.createTable(session, tableMetadata, saveMode);
     }
 
     @Override
     public Optional<ConnectorTableLayout> getNewTableLayout(ConnectorSession session, ConnectorTableMetadata tableMetadata)
     {
         List<String> columnNames = tableMetadata.getColumns().stream().map(ColumnMetadata::getName).collect(toImmutableList());
-        return IcedbWriteOperations.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnNames);
+        return IcedbTableDefinitions.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnNames);
     }
 
     @Override
     public Optional<ConnectorTableLayout> getInsertLayout(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
-        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        List<String> partitioning = definition(session, table).map(IcedbTableDefinition::partitioning).orElse(ImmutableList.of());
+        IcedbTableView view = view(session, (IcedbTableHandle) tableHandle);
+        List<String> partitioning = view.definition().partitioning();
         if (partitioning.isEmpty()) {
             return Optional.empty();
         }
-        List<String> columnNames = columns(session, table).stream()
+        List<String> columnNames = view.columns().stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
                 .map(IcedbColumnHandle::name)
                 .collect(toImmutableList());
-        return IcedbWriteOperations.writeLayout(partitioning, columnNames);
+        return IcedbTableDefinitions.writeLayout(partitioning, columnNames);
     }
 
     @Override
     public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
     {
-        return writeOperations.beginCreateTable(session, tableMetadata, retryMode, replace);
+        return commits.beginCreateTable(session, tableMetadata, retryMode, replace);
     }
 
     @Override
     public Optional<ConnectorOutputMetadata> finishCreateTable(ConnectorSession session, ConnectorOutputTableHandle tableHandle, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        writeOperations.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments);
+        commits.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments);
         return Optional.empty();
     }
 
@@ -556,13 +462,14 @@ public final class IcedbMetadata
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
-        return writeOperations.beginInsert(session, table, insertColumns, snapshot(session, table).schema(), writePathKeys(session, table), retryMode);
+        IcedbTableView view = view(session, table);
+        return commits.beginInsert(session, table, insertColumns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
     }
 
     @Override
     public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        writeOperations.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments);
+        commits.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments);
         return Optional.empty();
     }
 
@@ -573,28 +480,32 @@ public final class IcedbMetadata
             // IceDB appends new columns at the end
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
         }
-        writeOperations.addColumn(session, (IcedbTableHandle) tableHandle, column);
+        commits.addColumn(session, (IcedbTableHandle) tableHandle, column);
     }
 
     @Override
     public void setTableComment(ConnectorSession session, ConnectorTableHandle tableHandle, Optional<String> comment)
     {
-        writeOperations.setTableComment(session, (IcedbTableHandle) tableHandle, comment);
+        tableDefinitions.setTableComment(session, (IcedbTableHandle) tableHandle, comment);
     }
 
     @Override
     public void setColumnComment(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnHandle column, Optional<String> comment)
     {
-        writeOperations.setColumnComment(session, (IcedbTableHandle) tableHandle, ((IcedbColumnHandle) column).name(), comment);
+        tableDefinitions.setColumnComment(session, (IcedbTableHandle) tableHandle, ((IcedbColumnHandle) column).name(), comment);
     }
 
     @Override
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
-        writeOperations.dropTable(session, (IcedbTableHandle) tableHandle);
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        catalog.dropTable(session.getIdentity(), table.schemaTableName(), table.tableLocation(), () -> new IcedbTableDeletion(maintenance).drop(
+                session,
+                maintenance.table(session, table.schemaTableName(), table.tableLocation()),
+                fileSystemFactory.create(session.getIdentity())));
     }
 
-    // ALTER TABLE ... EXECUTE merge
+    // ALTER TABLE ... EXECUTE: IcedbTableProcedures
 
     @Override
     public Optional<ConnectorTableExecuteHandle> getTableHandleForExecute(
@@ -605,49 +516,14 @@ public final class IcedbMetadata
             Map<String, Object> executeProperties,
             RetryMode retryMode)
     {
-        if (retryMode != RetryMode.NO_RETRIES) {
-            throw new TrinoException(NOT_SUPPORTED, "This connector does not support query retries");
-        }
-        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        IcebergTableProcedureAliases.Resolved procedure = IcebergTableProcedureAliases.resolve(procedureName, executeProperties);
-        switch (procedure.procedureName()) {
-            case MergeTableProcedure.NAME -> {}
-            case CleanupTableProcedure.NAME, RemoveOrphanFilesTableProcedure.NAME -> {
-                Optional<Duration> retentionThreshold = Optional.ofNullable((Duration) procedure.properties().get(CleanupTableProcedure.RETENTION_THRESHOLD));
-                return Optional.of(new IcedbCoordinatorExecuteHandle(table, procedure.procedureName(), retentionThreshold));
-            }
-            default -> throw new IllegalArgumentException("Unknown procedure: " + procedureName);
-        }
-        long maxFileSize = (long) procedure.properties().get(MergeTableProcedure.MAX_FILE_SIZE);
-        int maxFileCount = (int) procedure.properties().get(MergeTableProcedure.MAX_FILE_COUNT);
-        IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
-        return Optional.of(new IcedbTableExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty(), ImmutableList.of()));
+        return Optional.of(tableProcedures.handle((IcedbTableHandle) tableHandle, procedureName, executeProperties, retryMode));
     }
 
     @Override
     public Optional<ConnectorTableLayout> getLayoutForTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
-        if (!(tableExecuteHandle instanceof IcedbTableExecuteHandle)) {
-            return Optional.empty();
-        }
-        // one writer per partition, also for derived keys (day(ts)) and Python's Hive keys: one merged part per partition
-        IcedbTableHandle table = ((IcedbTableExecuteHandle) tableExecuteHandle).table();
-        List<IcedbPartitionField> fields = partitionFields(session, table).stream().map(Map.Entry::getKey).collect(toImmutableList());
-        if (fields.isEmpty()) {
-            // as the page sink partitions a table Python wrote
-            fields = writePathKeys(session, table).stream()
-                    .map(key -> new IcedbPartitionField(key, PartitionTransform.IDENTITY, OptionalInt.empty()))
-                    .collect(toImmutableList());
-        }
-        if (fields.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> layoutColumns = fields.stream().map(IcedbPartitionField::column).distinct().collect(toImmutableList());
-        List<Integer> channels = fields.stream().map(field -> layoutColumns.indexOf(field.column())).collect(toImmutableList());
-        return Optional.of(new ConnectorTableLayout(
-                new IcedbPartitioningHandle(fields, channels),
-                layoutColumns.stream().map(name -> name.toLowerCase(ENGLISH)).collect(toImmutableList()),
-                false));
+        IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
+        return tableProcedures.layout(execute, view(session, execute.table()));
     }
 
     @Override
@@ -656,66 +532,38 @@ public final class IcedbMetadata
             ConnectorTableExecuteHandle tableExecuteHandle,
             ConnectorTableHandle updatedSourceTableHandle)
     {
-        IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
         IcedbTableHandle source = (IcedbTableHandle) updatedSourceTableHandle;
-        source.enforcedPredicate().getDomains().orElse(ImmutableMap.of()).keySet().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.PATH || column.kind() == IcedbColumnHandle.Kind.FILE_SIZE || column.kind() == IcedbColumnHandle.Kind.FILE_MODIFIED_TIME)
-                .findFirst()
-                .ifPresent(column -> {
-                    throw new TrinoException(NOT_SUPPORTED, format("ALTER TABLE EXECUTE merge of %s: the WHERE clause can only reference partition columns and $partition, not %s", source.schemaTableName(), column.name()));
-                });
-        Snapshot snapshot = snapshot(session, source);
-        // the columns of the pages: every column that is not hidden, in table order
-        List<IcedbColumnHandle> columns = columns(session, source).stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
-                .collect(toImmutableList());
-        IcedbWritableTableHandle write = writeOperations.beginInsert(session, source, columns, snapshot.schema(), writePathKeys(session, source), RetryMode.NO_RETRIES);
-
-        List<Map.Entry<IcedbPartitionField, Type>> partitionFields = partitionFields(session, source);
-        List<IcedbPartitionField> fields = partitionFields.stream().map(Map.Entry::getKey).collect(toImmutableList());
-        List<Type> fieldTypes = partitionFields.stream().map(Map.Entry::getValue).collect(toImmutableList());
-        String root = source.tableLocation().root();
-        List<String> replaced = distributedMerge.begin(
-                session,
-                maintenance.table(session, source.schemaName(), source.tableName()),
-                snapshot,
-                execute.maxFileSizeBytes(),
-                execute.maxFileCount(),
-                partition -> IcedbPartLevelValues.matchesEnforced(new IcedbSplit(root + partition, 0, 0, 0, partition, 0), source.enforcedPredicate(), fields, fieldTypes));
-        return new BeginTableExecuteResult<>(execute.withWrite(write, replaced), source.withExecuteParts(replaced));
+        return tableProcedures.begin(session, (IcedbMergeExecuteHandle) tableExecuteHandle, source, view(session, source));
     }
 
     @Override
     public void finishTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, Collection<Slice> fragments, List<Object> splitSourceInfo)
     {
-        IcedbTableExecuteHandle execute = (IcedbTableExecuteHandle) tableExecuteHandle;
-        List<IcedbWrittenPart> newParts = fragments.stream()
-                .map(fragment -> partCodec.fromJson(fragment.getBytes()))
-                .collect(toImmutableList());
-        distributedMerge.finish(session, execute.table().location(), execute.replacedParts(), newParts);
+        tableProcedures.finish(session, (IcedbMergeExecuteHandle) tableExecuteHandle, fragments);
     }
 
     @Override
     public void executeTableExecute(ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle)
     {
-        IcedbCoordinatorExecuteHandle execute = (IcedbCoordinatorExecuteHandle) tableExecuteHandle;
-        MaintainedTable table = maintenance.table(session, execute.table().schemaName(), execute.table().tableName());
-        switch (execute.procedure()) {
-            case CleanupTableProcedure.NAME -> cleaner.cleanup(session, table, execute.retentionThreshold().orElse(cleaner.minRetention()));
-            case RemoveOrphanFilesTableProcedure.NAME -> {
-                Duration retention = execute.retentionThreshold().orElse(orphanFileRemover.minRetention());
-                orphanFileRemover.removeOrphanFiles(session, table, maintenance.clock().millis() - retention.toMillis());
-            }
-            default -> throw new IllegalArgumentException("Unknown procedure: " + execute.procedure());
-        }
+        tableProcedures.execute(session, (IcedbCoordinatorExecuteHandle) tableExecuteHandle);
     }
 
     /**
-     * Releases what a merge that began and did not finish holds (the query failed).
+     * The transaction committed: every table procedure that began has finished (committed its log and released its lease).
+     * One that did not (Trino ended the query without calling finishTableExecute) releases its lease here.
      */
-    public void abortTableExecutes()
+    public void commit()
     {
-        distributedMerge.abort();
+        tableProcedures.releaseUnfinished();
+        rowLevelOperations.abort();
+    }
+
+    /**
+     * The transaction rolled back (the query failed): releases what a merge that began and did not finish holds.
+     */
+    public void rollback()
+    {
+        tableProcedures.releaseUnfinished();
         rowLevelOperations.abort();
     }
 
@@ -731,7 +579,7 @@ public final class IcedbMetadata
     public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
     {
         IcedbTableHandle table = (IcedbTableHandle) handle;
-        return rowLevelOperations.deleteParts(session, table, partitionFields(session, table));
+        return rowLevelOperations.deleteParts(session, table, view(session, table).partitionFields());
     }
 
     @Override
@@ -762,10 +610,11 @@ public final class IcedbMetadata
     public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        List<IcedbColumnHandle> columns = columns(session, table).stream()
+        IcedbTableView view = view(session, table);
+        List<IcedbColumnHandle> columns = view.columns().stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
                 .collect(toImmutableList());
-        IcedbWritableTableHandle insert = writeOperations.beginInsert(session, table, columns, snapshot(session, table).schema(), writePathKeys(session, table), retryMode);
+        IcedbWritableTableHandle insert = commits.beginInsert(session, table, columns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
         rowLevelOperations.beginMerge(session, table, updateCaseColumns.isEmpty() ? "delete" : "update");
         return new IcedbMergeTableHandle(table, insert);
     }
@@ -775,60 +624,6 @@ public final class IcedbMetadata
     {
         IcedbMergeTableHandle merge = (IcedbMergeTableHandle) mergeTableHandle;
         rowLevelOperations.finishMerge(session, merge.table(), merge.insert(), fragments);
-    }
-
-    private static SnapshotTime snapshotTime(ConnectorSession session, ConnectorTableVersion version)
-    {
-        Type versionType = version.getVersionType();
-        return switch (version.getPointerType()) {
-            case TARGET_ID -> {
-                if (!versionType.equals(BIGINT) && !versionType.equals(INTEGER) && !versionType.equals(SMALLINT) && !versionType.equals(TINYINT)) {
-                    throw new TrinoException(NOT_SUPPORTED, "Unsupported type for table version: " + versionType.getDisplayName() + " (use a log timestamp in milliseconds, a bigint)");
-                }
-                yield SnapshotTime.asOfVersion(((Number) version.getVersion()).longValue());
-            }
-            case TEMPORAL -> SnapshotTime.asOfTimestamp(temporalVersionMillis(session, version, versionType));
-        };
-    }
-
-    /**
-     * The time as epoch milliseconds, rounded up: IceDB keeps the logs strictly before it, and a log at millisecond
-     * {@code m} is before {@code m + 0.5}.
-     */
-    private static long temporalVersionMillis(ConnectorSession session, ConnectorTableVersion version, Type versionType)
-    {
-        if (versionType.equals(DATE)) {
-            return LocalDate.ofEpochDay((long) version.getVersion())
-                    .atStartOfDay()
-                    .atZone(session.getTimeZoneKey().getZoneId())
-                    .toInstant()
-                    .toEpochMilli();
-        }
-        if (versionType instanceof TimestampType timestampType) {
-            long epochMicros;
-            int picosOfMicro = 0;
-            if (timestampType.isShort()) {
-                epochMicros = (long) version.getVersion();
-            }
-            else {
-                LongTimestamp timestamp = (LongTimestamp) version.getVersion();
-                epochMicros = timestamp.getEpochMicros();
-                picosOfMicro = timestamp.getPicosOfMicro();
-            }
-            long localMillis = ceilDiv(epochMicros + (picosOfMicro > 0 ? 1 : 0), 1000);
-            return LocalDateTime.ofInstant(Instant.ofEpochMilli(localMillis), ZoneOffset.UTC)
-                    .atZone(session.getTimeZoneKey().getZoneId())
-                    .toInstant()
-                    .toEpochMilli();
-        }
-        if (versionType instanceof TimestampWithTimeZoneType timestampWithTimeZoneType) {
-            if (timestampWithTimeZoneType.isShort()) {
-                return unpackMillisUtc((long) version.getVersion());
-            }
-            LongTimestampWithTimeZone timestamp = (LongTimestampWithTimeZone) version.getVersion();
-            return timestamp.getEpochMillis() + (timestamp.getPicosOfMilli() > 0 ? 1 : 0);
-        }
-        throw new TrinoException(NOT_SUPPORTED, "Unsupported type for temporal table version: " + versionType.getDisplayName());
     }
 
     private record SnapshotKey(String location, long upperBound)

@@ -15,7 +15,8 @@ public final class IcedbMetadataFactory
     private final IcedbCatalog catalog;
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbTypeMapping typeMapping;
-    private final IcedbWriteOperations writeOperations;
+    private final IcedbTableDefinitions tableDefinitions;
+    private final IcedbTableCommits commits;
     private final IcedbMaintenance maintenance;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final JsonCodec<IcedbWrittenPart> partCodec;
@@ -27,7 +28,8 @@ public final class IcedbMetadataFactory
             IcedbCatalog catalog,
             IcedbSnapshotLoader snapshotLoader,
             IcedbTypeMapping typeMapping,
-            IcedbWriteOperations writeOperations,
+            IcedbTableDefinitions tableDefinitions,
+            IcedbTableCommits commits,
             IcedbMaintenance maintenance,
             IcedbCleaner cleaner,
             IcedbOrphanFileRemover orphanFileRemover,
@@ -42,11 +44,12 @@ public final class IcedbMetadataFactory
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
-        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
+        this.tableDefinitions = requireNonNull(tableDefinitions, "tableDefinitions is null");
+        this.commits = requireNonNull(commits, "commits is null");
     }
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, writeOperations, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec);
     }
 }

@@ -18,6 +18,7 @@ import io.trino.plugin.icedb.fileio.StorageErrors;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
+import io.trino.plugin.icedb.maintenance.IcedbMergeCommit;
 import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
@@ -31,6 +32,7 @@ import io.trino.plugin.icedb.procedure.RemoveOrphanFilesProcedure;
 import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
+import io.trino.plugin.icedb.reader.IcedbPartReader;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -76,9 +78,9 @@ public final class IcedbModule
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
 
         configBinder(binder).bindConfig(IcedbWriterConfig.class);
-        binder.bind(IcedbLogCommitter.class).in(Scopes.SINGLETON);
-        newExporter(binder).export(IcedbLogCommitter.class).withGeneratedName();
-        binder.bind(IcedbWriteOperations.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTableDefinitions.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbTableCommits.class).in(Scopes.SINGLETON);
+        newExporter(binder).export(IcedbTableCommits.class).withGeneratedName();
         jsonCodecBinder(binder).bindJsonCodec(IcedbWrittenPart.class);
         binder.bind(ConnectorPageSinkProvider.class).annotatedWith(ForClassLoaderSafe.class).to(IcedbPageSinkProvider.class).in(Scopes.SINGLETON);
         binder.bind(ConnectorPageSinkProvider.class).to(ClassLoaderSafeConnectorPageSinkProvider.class).in(Scopes.SINGLETON);
@@ -97,7 +99,9 @@ public final class IcedbModule
         newSetBinder(binder, SessionPropertiesProvider.class).addBinding().to(IcedbSessionProperties.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbPageSourceProvider.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbPartReader.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMaintenance.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbMergeCommit.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMerger.class).in(Scopes.SINGLETON);
         binder.bind(IcedbCleaner.class).in(Scopes.SINGLETON);
         binder.bind(IcedbOrphanFileRemover.class).in(Scopes.SINGLETON);

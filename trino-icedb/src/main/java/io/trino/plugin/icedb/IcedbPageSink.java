@@ -14,13 +14,12 @@ import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
+import io.trino.plugin.icedb.writer.IcedbSortedWriter;
 import io.trino.plugin.icedb.writer.WrittenParquetFile;
 import io.trino.spi.Page;
-import io.trino.spi.PageBuilder;
 import io.trino.spi.PageSorter;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorPageSink;
-import io.trino.spi.connector.SortOrder;
 import io.trino.spi.type.Type;
 
 import java.io.IOException;
@@ -32,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -57,7 +55,6 @@ public final class IcedbPageSink
     private final IcedbTableLocation location;
     private final TrinoFileSystem fileSystem;
     private final JsonCodec<IcedbWrittenPart> partCodec;
-    private final PageSorter pageSorter;
     private final IcedbParquetWriterOptions writerOptions;
     private final String trinoVersion;
     private final long targetFileSize;
@@ -72,7 +69,7 @@ public final class IcedbPageSink
     private final List<Integer> partitionChannels;
     private final List<Type> partitionTypes;
     private final List<Integer> sortChannels;
-    private final List<SortOrder> sortOrders;
+    private final IcedbSortedWriter sortedWriter;
 
     private final Map<String, PartitionWriter> writers = new LinkedHashMap<>();
     private final List<IcedbWrittenPart> writtenParts = new ArrayList<>();
@@ -94,7 +91,6 @@ public final class IcedbPageSink
         this.location = table.tableLocation();
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
-        this.pageSorter = requireNonNull(pageSorter, "pageSorter is null");
         this.trinoVersion = requireNonNull(trinoVersion, "trinoVersion is null");
         this.targetFileSize = targetFileSize.toBytes();
         this.sortBufferSize = sortBufferSize.toBytes();
@@ -136,7 +132,7 @@ public final class IcedbPageSink
 
         List<IcedbSortField> sortFields = IcedbSortField.parse(definition.sortedBy(), dataColumnTypes);
         this.sortChannels = sortFields.stream().map(field -> dataNames.indexOf(field.column())).collect(toImmutableList());
-        this.sortOrders = sortFields.stream().map(IcedbSortField::order).collect(toImmutableList());
+        this.sortedWriter = new IcedbSortedWriter(pageSorter, dataTypes, sortChannels, sortFields.stream().map(IcedbSortField::order).collect(toImmutableList()));
 
         this.writerOptions = IcedbParquetWriterOptions.defaults()
                 .withCompressionCodec(definition.compressionCodec())
@@ -342,25 +338,9 @@ public final class IcedbPageSink
             if (buffer.isEmpty()) {
                 return;
             }
-            int positions = buffer.stream().mapToInt(Page::getPositionCount).sum();
-            long[] addresses = pageSorter.sort(dataTypes, buffer, sortChannels, sortOrders, positions);
-            writer = openPart();
-            PageBuilder pageBuilder = new PageBuilder(dataTypes);
-            for (long address : addresses) {
-                Page page = buffer.get(pageSorter.decodePageIndex(address));
-                int position = pageSorter.decodePositionIndex(address);
-                pageBuilder.declarePosition();
-                for (int channel = 0; channel < dataTypes.size(); channel++) {
-                    dataTypes.get(channel).appendTo(page.getBlock(channel), position, pageBuilder.getBlockBuilder(channel));
-                }
-                if (pageBuilder.isFull()) {
-                    writer.appendRows(pageBuilder.build());
-                    pageBuilder.reset();
-                }
-            }
-            if (!pageBuilder.isEmpty()) {
-                writer.appendRows(pageBuilder.build());
-            }
+            IcedbParquetWriter part = openPart();
+            writer = part;
+            sortedWriter.write(buffer, part::appendRows);
             buffer.clear();
             bufferedBytes -= bufferBytes;
             bufferBytes = 0;
@@ -370,7 +350,7 @@ public final class IcedbPageSink
         private IcedbParquetWriter openPart()
                 throws IOException
         {
-            String key = PartitionPath.parse(partition).dataKey(location.prefix(), UUID.randomUUID() + ".parquet");
+            String key = PartitionPath.newDataKey(location.prefix(), partition);
             Location partLocation = location.keyLocation(key);
             writerKey = key;
             return new IcedbParquetWriter(

@@ -6,6 +6,7 @@ import io.airlift.json.JsonCodec;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.dml.IcedbMergeSink;
 import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
+import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.spi.NodeManager;
 import io.trino.spi.PageSorter;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
@@ -65,7 +66,7 @@ public final class IcedbPageSinkProvider
     @Override
     public ConnectorPageSink createPageSink(ConnectorTransactionHandle transactionHandle, ConnectorSession session, ConnectorTableExecuteHandle tableExecuteHandle, ConnectorPageSinkId pageSinkId)
     {
-        return createPageSink(session, ((IcedbTableExecuteHandle) tableExecuteHandle).write().orElseThrow());
+        return createPageSink(session, ((IcedbMergeExecuteHandle) tableExecuteHandle).write().orElseThrow());
     }
 
     @Override

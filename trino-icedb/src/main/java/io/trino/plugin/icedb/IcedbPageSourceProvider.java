@@ -18,6 +18,13 @@ import io.trino.parquet.predicate.TupleDomainParquetPredicate;
 import io.trino.parquet.reader.MetadataReader;
 import io.trino.parquet.reader.ParquetReader;
 import io.trino.parquet.reader.RowGroupInfo;
+import io.trino.plugin.icedb.reader.IcedbCoercions;
+import io.trino.plugin.icedb.reader.IcedbPageSource;
+import io.trino.plugin.icedb.reader.IcedbParquetDataSource;
+import io.trino.plugin.icedb.reader.IcedbPartErrors;
+import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
+import io.trino.plugin.icedb.reader.IcedbPartitions;
+import io.trino.plugin.icedb.reader.IcedbProjections;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
@@ -27,6 +34,7 @@ import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.connector.EmptyPageSource;
+import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.NullableValue;
 import io.trino.spi.predicate.TupleDomain;
@@ -96,13 +104,23 @@ public final class IcedbPageSourceProvider
 
         TupleDomain<IcedbColumnHandle> predicate = table.unenforcedPredicate()
                 .intersect(dynamicFilter.getCurrentPredicate().transformKeys(IcedbColumnHandle.class::cast));
+        return createPageSource(session, table.schemaTableName(), split, columns, predicate);
+    }
+
+    /**
+     * The rows of a split: what queries read, and what rewrites (merges) read a whole part with.
+     *
+     * @param predicate skips row groups and pages that cannot match; rows are not filtered
+     */
+    public ConnectorPageSource createPageSource(ConnectorSession session, SchemaTableName table, IcedbSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate)
+    {
         if (predicate.isNone() || !IcedbPartLevelValues.matches(split, predicate)) {
             return new EmptyPageSource();
         }
 
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
         TrinoInputFile inputFile = fileSystem.newInputFile(Location.of(split.path()), split.fileSize());
-        IcedbPartErrors errors = new IcedbPartErrors(fileSystem, split.path(), split.fileSize(), table.schemaTableName());
+        IcedbPartErrors errors = new IcedbPartErrors(fileSystem, split.path(), split.fileSize(), table);
         ParquetDataSource dataSource = null;
         try {
             dataSource = new IcedbParquetDataSource(inputFile, split.fileSize(), options);

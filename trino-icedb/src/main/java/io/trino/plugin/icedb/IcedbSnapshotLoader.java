@@ -3,37 +3,31 @@ package io.trino.plugin.icedb;
 import com.google.inject.Inject;
 import io.airlift.stats.CounterStat;
 import io.airlift.stats.TimeStat;
-import io.icedb.engine.LogCache;
 import io.icedb.engine.Snapshot;
-import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.io.IcedbFileIo;
-import io.icedb.engine.spec.LogFile;
-import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.table.LogChange;
+import io.icedb.engine.table.TableLog;
 import io.trino.plugin.icedb.cache.IcedbLogCache;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
-import io.trino.spi.TrinoException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.security.ConnectorIdentity;
 import jakarta.annotation.PreDestroy;
 import org.weakref.jmx.Managed;
 import org.weakref.jmx.Nested;
 
-import java.io.IOException;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
-import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.Executors.newCachedThreadPool;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 /**
- * Reads snapshots with the engine. Parsed logs are cached per storage root (log files are immutable, and keys of two
- * buckets must not share a cache).
+ * Gives the engine's {@link TableLog} of a table and reads snapshots with it. Parsed logs are cached per storage root
+ * (log files are immutable, and keys of two buckets must not share a cache).
  */
 public final class IcedbSnapshotLoader
 {
@@ -42,7 +36,6 @@ public final class IcedbSnapshotLoader
     private final int logReadThreads;
     private final TimeStat snapshotReads = new TimeStat(MILLISECONDS);
     private final CounterStat snapshotReadFailures = new CounterStat();
-    private final CounterStat logFileReads = new CounterStat();
     private final ExecutorService logReadExecutor = newCachedThreadPool(daemonThreadsNamed("icedb-log-read-%s"));
 
     @Inject
@@ -60,32 +53,12 @@ public final class IcedbSnapshotLoader
     }
 
     /**
-     * One log file of the table, parsed (from the cache when it was read before).
+     * The engine's log of the table at {@code location}: the one way the connector lists, reads and commits logs.
      */
-    public LogFile readLog(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, String key)
+    public TableLog tableLog(ConnectorIdentity identity, IcedbTableLocation location)
     {
-        LogCache cache = logCache(location);
-        Optional<LogFile> cached = cache.get(key);
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        try {
-            logFileReads.update(1);
-            LogFile logFile = LogFileParser.parse(key, fileIoFactory.create(identity, location).read(key));
-            cache.put(key, logFile);
-            return logFile;
-        }
-        catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read log file %s%s of table %s", location.root(), key, table), e);
-        }
-        catch (IcedbException e) {
-            throw IcedbExceptions.translate(table, location, e);
-        }
-    }
-
-    private LogCache logCache(IcedbTableLocation location)
-    {
-        return logCache.forRoot(location.root());
+        IcedbFileIo fileIo = fileIoFactory.create(identity, location);
+        return new TableLog(fileIo, location.prefix(), logCache.forRoot(location.root()), logReadExecutor, logReadThreads);
     }
 
     /**
@@ -93,10 +66,8 @@ public final class IcedbSnapshotLoader
      */
     public Snapshot load(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, SnapshotTime time)
     {
-        IcedbFileIo fileIo = fileIoFactory.create(identity, location);
-        LogCache cache = logCache(location);
         try (TimeStat.BlockTimer _ = snapshotReads.time()) {
-            return new SnapshotReader(fileIo, cache, logReadExecutor, logReadThreads).read(location.prefix(), time);
+            return tableLog(identity, location).snapshot(time);
         }
         catch (IcedbException e) {
             snapshotReadFailures.update(1);
@@ -105,6 +76,19 @@ public final class IcedbSnapshotLoader
         catch (RuntimeException e) {
             snapshotReadFailures.update(1);
             throw e;
+        }
+    }
+
+    /**
+     * What each log of the snapshot holds and changed, in fold order.
+     */
+    public List<LogChange> changes(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, Snapshot snapshot)
+    {
+        try {
+            return tableLog(identity, location).changes(snapshot);
+        }
+        catch (IcedbException e) {
+            throw IcedbExceptions.translate(table, location, e);
         }
     }
 
@@ -123,15 +107,5 @@ public final class IcedbSnapshotLoader
     public CounterStat getSnapshotReadFailures()
     {
         return snapshotReadFailures;
-    }
-
-    /**
-     * Single log files read for the metadata tables (past the cache).
-     */
-    @Managed
-    @Nested
-    public CounterStat getLogFileReads()
-    {
-        return logFileReads;
     }
 }

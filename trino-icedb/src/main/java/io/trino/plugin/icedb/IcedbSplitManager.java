@@ -5,8 +5,11 @@ import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.PartitionPath;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
+import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
+import io.trino.plugin.icedb.reader.IcedbPartitions;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorSplitManager;
@@ -25,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static java.util.Objects.requireNonNull;
 
@@ -54,16 +56,16 @@ public final class IcedbSplitManager
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         if (table.enforcedPredicate().isNone() || table.unenforcedPredicate().isNone()) {
-            return table.executeParts().isPresent() ? new FixedSplitSource(ImmutableList.of(), ImmutableList.of()) : new FixedSplitSource(ImmutableList.of());
+            return splitSource(table, ImmutableList.of());
         }
-        Snapshot snapshot = transactionManager.get(transaction).snapshot(session, table);
+        IcedbTableView view = transactionManager.get(transaction).view(session, table);
+        Snapshot snapshot = view.snapshot();
         IcedbTableLocation location = table.tableLocation();
         long maxSplitSize = IcedbSessionProperties.getMaxSplitSize(session).toBytes();
         TupleDomain<IcedbColumnHandle> dynamicPartLevel = partLevelOnly(dynamicFilter.getCurrentPredicate());
         // parts of our partitioning: keys derived from columns (day(ts), bucket(id, 4), ...) prune by predicates on those columns
-        List<Map.Entry<IcedbPartitionField, Type>> partitionFields = transactionManager.get(transaction).partitionFields(session, table);
-        List<IcedbPartitionField> fields = partitionFields.stream().map(Map.Entry::getKey).collect(toImmutableList());
-        List<Type> fieldTypes = partitionFields.stream().map(Map.Entry::getValue).collect(toImmutableList());
+        List<IcedbPartitionField> fields = view.fields();
+        List<Type> fieldTypes = view.fieldTypes();
         // the enforced domains on partition columns (exact from the path) and the unenforced ones (pruning only)
         Map<String, Domain> columnDomains = table.enforcedPredicate().intersect(table.unenforcedPredicate()).getDomains().orElse(ImmutableMap.of()).entrySet().stream()
                 .filter(entry -> !entry.getKey().isPartLevel())
@@ -72,7 +74,7 @@ public final class IcedbSplitManager
         Optional<Set<String>> executeParts = table.executeParts().map(Set::copyOf);
         for (FileMarker part : snapshot.aliveFiles()) {
             String path = location.root() + part.path();
-            String partition = IcedbPartitions.partitionOf(location.prefix(), part.path());
+            String partition = PartitionPath.partitionOf(location.prefix(), part.path());
             IcedbSplit whole = new IcedbSplit(path, 0, Long.MAX_VALUE, part.bytes(), partition, part.createdMillis());
             if (executeParts.isPresent()) {
                 // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
@@ -96,11 +98,14 @@ public final class IcedbSplitManager
                 splits.add(new IcedbSplit(path, start, length, part.bytes(), partition, part.createdMillis()));
             }
         }
-        if (executeParts.isPresent()) {
-            // the engine hands a table procedure's split source information to finishTableExecute
-            return new FixedSplitSource(splits.build(), ImmutableList.copyOf(executeParts.get()));
-        }
-        return new FixedSplitSource(splits.build());
+        return splitSource(table, splits.build());
+    }
+
+    private static FixedSplitSource splitSource(IcedbTableHandle table, List<ConnectorSplit> splits)
+    {
+        // the engine requires split source information for a table procedure's scan; ours has none to pass
+        // (EXECUTE merge's coordinator already holds the parts it replaces)
+        return table.executeParts().isPresent() ? new FixedSplitSource(splits, ImmutableList.of()) : new FixedSplitSource(splits);
     }
 
     private static TupleDomain<IcedbColumnHandle> partLevelOnly(TupleDomain<?> predicate)

@@ -7,6 +7,7 @@ import io.trino.spi.connector.ConnectorTransactionHandle;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
@@ -46,14 +47,14 @@ public final class IcedbTransactionManager
     {
         MemoizedMetadata metadata = transactions.remove(transaction);
         checkArgument(metadata != null, "no such transaction: %s", transaction);
-        metadata.abortTableExecutes();
+        metadata.ifCreated(IcedbMetadata::commit);
     }
 
     public void rollback(ConnectorTransactionHandle transaction)
     {
         MemoizedMetadata metadata = transactions.remove(transaction);
         checkArgument(metadata != null, "no such transaction: %s", transaction);
-        metadata.abortTableExecutes();
+        metadata.ifCreated(IcedbMetadata::rollback);
     }
 
     private final class MemoizedMetadata
@@ -71,10 +72,10 @@ public final class IcedbTransactionManager
             return metadata;
         }
 
-        public synchronized void abortTableExecutes()
+        public synchronized void ifCreated(Consumer<IcedbMetadata> action)
         {
             if (metadata != null) {
-                metadata.abortTableExecutes();
+                action.accept(metadata);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb;
 
 import io.trino.Session;
+import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.testing.BaseConnectorTest;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
@@ -182,7 +183,7 @@ public class TestIcedbConnectorTest
     @Override
     protected OptionalInt maxSchemaNameLength()
     {
-        return OptionalInt.of(IcedbWriteOperations.MAX_NAME_LENGTH);
+        return OptionalInt.of(IcedbCatalog.MAX_NAME_LENGTH);
     }
 
     @Override
@@ -194,7 +195,7 @@ public class TestIcedbConnectorTest
     @Override
     protected OptionalInt maxTableNameLength()
     {
-        return OptionalInt.of(IcedbWriteOperations.MAX_NAME_LENGTH);
+        return OptionalInt.of(IcedbCatalog.MAX_NAME_LENGTH);
     }
 
     @Override
@@ -206,7 +207,7 @@ public class TestIcedbConnectorTest
     @Override
     protected OptionalInt maxColumnNameLength()
     {
-        return OptionalInt.of(IcedbWriteOperations.MAX_COLUMN_NAME_LENGTH);
+        return OptionalInt.of(IcedbCatalog.MAX_COLUMN_NAME_LENGTH);
     }
 
     @Override

@@ -56,7 +56,7 @@ public class TestIcedbJmx
         assertThat(beans(server, "icedblogcache")).anySatisfy(cache -> assertThat(count(server, cache, "MaxSizeInBytes")).isEqualTo(16L * 1024 * 1024));
 
         long reads = sum(server, "icedbsnapshotloader", "SnapshotReads.AllTime.Count");
-        long commits = sum(server, "icedblogcommitter", "Commits.AllTime.Count");
+        long commits = sum(server, "icedbtablecommits", "Commits.AllTime.Count");
         long misses = sum(server, "icedblogcache", "MissCount");
         long hits = sum(server, "icedblogcache", "HitCount");
 
@@ -67,7 +67,7 @@ public class TestIcedbJmx
         assertQuery("SELECT x FROM %s.jmx.t".formatted(CATALOG), "VALUES 1, 2");
 
         assertThat(sum(server, "icedbsnapshotloader", "SnapshotReads.AllTime.Count")).isGreaterThan(reads);
-        assertThat(sum(server, "icedblogcommitter", "Commits.AllTime.Count")).isEqualTo(commits + 2);
+        assertThat(sum(server, "icedbtablecommits", "Commits.AllTime.Count")).isEqualTo(commits + 2);
         // the first read of each log misses, the later ones hit
         assertThat(sum(server, "icedblogcache", "MissCount")).isGreaterThan(misses);
         assertThat(sum(server, "icedblogcache", "HitCount")).isGreaterThan(hits);

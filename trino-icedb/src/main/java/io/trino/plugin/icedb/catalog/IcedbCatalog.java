@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
+import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.identity.TableIdentity;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.spec.TablePaths;
-import io.trino.filesystem.TrinoFileSystem;
+import io.icedb.engine.table.TableLog;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbConfig;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.security.ConnectorIdentity;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -30,6 +33,9 @@ import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_REGISTRATION;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static io.trino.spi.StandardErrorCode.INVALID_SCHEMA_PROPERTY;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.SCHEMA_NOT_EMPTY;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
@@ -39,15 +45,23 @@ import static java.util.Objects.requireNonNull;
  * a table is a directory of a schema that either holds {@code _log/} (a table that lives there) or
  * {@code _icedb/registration.json} naming the location of a table registered from elsewhere
  * ({@code register_table}). Registrations live in the object store, so they survive restarts and every coordinator
- * on the warehouse sees them.
+ * on the warehouse sees them. A schema is marked by the object {@code <schema>/_icedb/schema.json} (S3 has no empty
+ * directories). The rules for names live here too.
  */
 public final class IcedbCatalog
 {
     public static final String REGISTRATION_FILE = "registration.json";
+    public static final String SCHEMA_MARKER_FILE = "schema.json";
     /**
      * The longest schema or table name: both are key prefixes of every object of a table (S3 keys have at most 1,024 bytes).
      */
     public static final int MAX_NAME_LENGTH = 128;
+    public static final int MAX_COLUMN_NAME_LENGTH = 255;
+    /**
+     * In the registration of a table created with a {@code location} outside the warehouse: DROP TABLE deletes its
+     * objects (a table registered with {@code register_table} is only unregistered).
+     */
+    private static final String CREATED_BY_TRINO = "created_by_trino";
 
     private static final ObjectMapper OBJECT_MAPPER = new ObjectMapper();
 
@@ -110,19 +124,18 @@ public final class IcedbCatalog
             return Optional.empty();
         }
         IcedbTableLocation managed = tableDirectory(table);
-        Optional<IcedbTableLocation> registered = readRegistration(identity, table);
+        Optional<IcedbTableLocation> registered = readRegistration(identity, table).map(Registration::location);
         if (registered.isPresent()) {
             return registered;
         }
         try {
-            TrinoFileSystem fileSystem = fileSystemFactory.create(identity);
             // a table has at least one log; an empty _log directory (left on a local file system by a DROP) is no table
-            if (!fileSystem.listFiles(managed.keyLocation(TablePaths.logPrefix(managed.prefix()))).hasNext()) {
+            if (!TableLog.uncached(fileIoFactory.create(identity, managed), managed.prefix()).hasLogs()) {
                 return Optional.empty();
             }
             return isDropped(identity, managed) ? Optional.empty() : Optional.of(managed);
         }
-        catch (IOException e) {
+        catch (StorageException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to look up table %s at %s", table, managed), e), e);
         }
     }
@@ -154,12 +167,32 @@ public final class IcedbCatalog
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", table));
         }
         try {
-            IcedbFileIo tableFileIo = fileIoFactory.create(identity, location);
-            if (tableFileIo.list(TablePaths.logPrefix(location.prefix())).isEmpty()) {
+            if (!TableLog.uncached(fileIoFactory.create(identity, location), location.prefix()).hasLogs()) {
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, format("No IceDB table at %s: %s has no log files", location, TablePaths.logPrefix(location.prefix())));
             }
-            locationChecker().checkLocation(identity, table, location, true, INVALID_PROCEDURE_ARGUMENT);
-            ObjectNode registration = OBJECT_MAPPER.createObjectNode().put("location", location.location());
+        }
+        catch (StorageException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to register table %s at %s", table, location), e), e);
+        }
+        locationChecker().checkLocation(identity, table, location, true, INVALID_PROCEDURE_ARGUMENT);
+        writeRegistration(identity, table, location, false);
+    }
+
+    /**
+     * Registers a table CREATE TABLE made at a {@code location} outside the warehouse; DROP TABLE deletes its objects.
+     */
+    public void registerCreatedTable(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location)
+    {
+        writeRegistration(identity, table, location, true);
+    }
+
+    private void writeRegistration(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, boolean createdByTrino)
+    {
+        ObjectNode registration = OBJECT_MAPPER.createObjectNode().put("location", location.location());
+        if (createdByTrino) {
+            registration.put(CREATED_BY_TRINO, true);
+        }
+        try {
             fileIoFactory.create(identity, warehouse).createExclusive(registrationKey(table), OBJECT_MAPPER.writeValueAsBytes(registration));
         }
         catch (FileAlreadyExistsException e) {
@@ -189,7 +222,7 @@ public final class IcedbCatalog
         }
     }
 
-    private Optional<IcedbTableLocation> readRegistration(ConnectorIdentity identity, SchemaTableName table)
+    private Optional<Registration> readRegistration(ConnectorIdentity identity, SchemaTableName table)
     {
         String key = registrationKey(table);
         byte[] content;
@@ -203,18 +236,24 @@ public final class IcedbCatalog
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to read the registration of table %s: %s%s", table, warehouse.root(), key), e), e);
         }
         try {
-            JsonNode location = OBJECT_MAPPER.readTree(content).get("location");
+            JsonNode root = OBJECT_MAPPER.readTree(content);
+            JsonNode location = root.get("location");
             if (location == null || !location.isTextual()) {
                 throw new TrinoException(ICEDB_INVALID_REGISTRATION, format("Registration %s%s of table %s has no location: %s", warehouse.root(), key, table, new String(content, StandardCharsets.UTF_8)));
             }
-            return Optional.of(IcedbTableLocation.parse(location.asText()));
+            return Optional.of(new Registration(IcedbTableLocation.parse(location.asText()), root.path(CREATED_BY_TRINO).asBoolean(false)));
         }
         catch (IOException | IllegalArgumentException e) {
             throw new TrinoException(ICEDB_INVALID_REGISTRATION, format("Invalid registration %s%s of table %s", warehouse.root(), key, table), e);
         }
     }
 
-    private IcedbTableLocation tableDirectory(SchemaTableName table)
+    private record Registration(IcedbTableLocation location, boolean createdByTrino) {}
+
+    /**
+     * Where a table created without {@code location} lives: {@code <warehouse>/<schema>/<table>/}.
+     */
+    public IcedbTableLocation tableDirectory(SchemaTableName table)
     {
         return warehouse.child(table.getSchemaName()).child(table.getTableName());
     }
@@ -222,6 +261,98 @@ public final class IcedbCatalog
     private String registrationKey(SchemaTableName table)
     {
         return TablePaths.icedbPrefix(tableDirectory(table).prefix()) + REGISTRATION_FILE;
+    }
+
+    public void createSchema(ConnectorIdentity identity, String schemaName, Map<String, Object> properties)
+    {
+        if (!properties.isEmpty()) {
+            throw new TrinoException(INVALID_SCHEMA_PROPERTY, "Schema properties are not supported: " + properties.keySet());
+        }
+        checkNewName(schemaName, "schema");
+        if (schemaExists(identity, schemaName)) {
+            throw new TrinoException(ALREADY_EXISTS, format("Schema '%s' already exists", schemaName));
+        }
+        IcedbTableLocation schema = warehouse.child(schemaName);
+        try {
+            fileIoFactory.create(identity, schema).overwrite(TablePaths.icedbPrefix(schema.prefix()) + SCHEMA_MARKER_FILE, "{}".getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to create schema '%s' at %s", schemaName, schema), e);
+        }
+    }
+
+    public void dropSchema(ConnectorIdentity identity, String schemaName, boolean cascade)
+    {
+        if (!schemaExists(identity, schemaName)) {
+            throw new SchemaNotFoundException(schemaName);
+        }
+        if (cascade) {
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support dropping schemas with CASCADE option");
+        }
+        if (!listTables(identity, Optional.of(schemaName)).isEmpty()) {
+            throw new TrinoException(SCHEMA_NOT_EMPTY, format("Cannot drop non-empty schema '%s'", schemaName));
+        }
+        IcedbTableLocation schema = warehouse.child(schemaName);
+        try {
+            fileSystemFactory.create(identity).deleteDirectory(schema.directory());
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to drop schema '%s' at %s", schemaName, schema), e);
+        }
+    }
+
+    /**
+     * Drops {@code table}: runs {@code deleteTableObjects} (which deletes exactly the objects the table owns, see
+     * {@link IcedbTableDeletion}), then removes its registration; a table registered with {@code register_table} is
+     * only unregistered.
+     */
+    public void dropTable(ConnectorIdentity identity, SchemaTableName table, IcedbTableLocation location, Runnable deleteTableObjects)
+    {
+        Optional<Registration> registration = readRegistration(identity, table);
+        try {
+            if (registration.isPresent() && !registration.get().createdByTrino()) {
+                // registered with register_table: the table's objects are not ours to delete
+                fileIoFactory.create(identity, warehouse).delete(registrationKey(table));
+                return;
+            }
+            if (location.prefix().isEmpty()) {
+                throw new TrinoException(NOT_SUPPORTED, format("Table %s is the whole bucket %s: not dropping it", table, location));
+            }
+            deleteTableObjects.run();
+            if (registration.isPresent()) {
+                IcedbTableLocation directory = tableDirectory(table);
+                IcedbFileIo warehouseIo = fileIoFactory.create(identity, warehouse);
+                warehouseIo.delete(registrationKey(table));
+                if (warehouseIo.list(directory.prefix() + "/").isEmpty()) {
+                    fileSystemFactory.create(identity).deleteDirectory(directory.directory());
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to drop table %s at %s", table, location.location()), e);
+        }
+    }
+
+    /**
+     * Refuses a name CREATE SCHEMA or CREATE TABLE cannot use (see {@link #isValidName}).
+     *
+     * @param kind {@code schema} or {@code table}
+     */
+    public static void checkNewName(String name, String kind)
+    {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("%s name must be shorter than or equal to %s characters but got %s", kind.equals("schema") ? "Schema" : "Table", MAX_NAME_LENGTH, name.length()));
+        }
+        if (!isValidName(name)) {
+            throw new TrinoException(NOT_SUPPORTED, format("Invalid %s name '%s': it must not start with '_' or '.' nor contain '/'", kind, name));
+        }
+    }
+
+    public static void checkColumnName(String name)
+    {
+        if (name.length() > MAX_COLUMN_NAME_LENGTH) {
+            throw new TrinoException(NOT_SUPPORTED, format("Column name must be shorter than or equal to %s characters but got %s", MAX_COLUMN_NAME_LENGTH, name.length()));
+        }
     }
 
     private List<String> listChildren(ConnectorIdentity identity, IcedbTableLocation parent)

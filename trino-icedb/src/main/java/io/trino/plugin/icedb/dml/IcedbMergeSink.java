@@ -4,10 +4,10 @@ import com.google.common.collect.ImmutableList;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
+import io.icedb.engine.spec.PartitionPath;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.plugin.icedb.IcedbColumnHandle;
-import io.trino.plugin.icedb.IcedbPartitions;
 import io.trino.plugin.icedb.IcedbSplit;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
@@ -132,7 +132,7 @@ public final class IcedbMergeSink
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the size of part %s of table %s", path, table), e);
         }
         // only the table's columns and the row id are read, so the part's modification time is never asked for
-        IcedbSplit split = new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, IcedbPartitions.partitionOf(location.prefix(), key), 0);
+        IcedbSplit split = new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, PartitionPath.partitionOf(location.prefix(), key), 0);
         // the columns of the pages, then the row id: its positions say which rows go
         List<IcedbColumnHandle> columns = ImmutableList.<IcedbColumnHandle>builder()
                 .addAll(table.columns().stream().map(IcedbMergeSink::readColumn).collect(toImmutableList()))

@@ -6,40 +6,36 @@ import io.airlift.log.Logger;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.icedb.engine.Snapshot;
-import io.icedb.engine.commit.MergedLogBuilder;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
-import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
-import io.icedb.engine.spec.TableOwnership;
-import io.trino.filesystem.TrinoFileSystem;
+import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbColumnHandle;
-import io.trino.plugin.icedb.IcedbPartLevelValues;
-import io.trino.plugin.icedb.IcedbPartitions;
 import io.trino.plugin.icedb.IcedbSplit;
+import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
-import io.trino.plugin.icedb.IcedbWriteOperations;
 import io.trino.plugin.icedb.IcedbWrittenPart;
-import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.maintenance.IcedbMergeCommit;
+import io.trino.plugin.icedb.maintenance.LeasedRun;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
-import io.trino.plugin.icedb.maintenance.TableLogs;
+import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
+import io.trino.plugin.icedb.reader.IcedbPartitions;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
-import io.trino.spi.type.Type;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -76,14 +72,16 @@ public final class IcedbRowLevelOperations
     public static final JsonCodec<IcedbMergeFragment> FRAGMENT_CODEC = JsonCodec.jsonCodec(IcedbMergeFragment.class);
 
     private final IcedbMaintenance maintenance;
-    private final IcedbWriteOperations writeOperations;
+    private final IcedbTableCommits commits;
+    private final IcedbMergeCommit mergeCommit;
     private final TrinoFileSystemFactory fileSystemFactory;
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, LeasedRun> running = new ConcurrentHashMap<>();
 
-    public IcedbRowLevelOperations(IcedbMaintenance maintenance, IcedbWriteOperations writeOperations, TrinoFileSystemFactory fileSystemFactory)
+    public IcedbRowLevelOperations(IcedbMaintenance maintenance, IcedbTableCommits commits, TrinoFileSystemFactory fileSystemFactory)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.writeOperations = requireNonNull(writeOperations, "writeOperations is null");
+        this.commits = requireNonNull(commits, "commits is null");
+        this.mergeCommit = new IcedbMergeCommit(maintenance);
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
     }
 
@@ -114,7 +112,7 @@ public final class IcedbRowLevelOperations
      * @param partitionFields the table's partition fields with their columns' types: the enforced domains on regular
      * columns are on identity partition columns, decided by the parts' paths
      */
-    public OptionalLong deleteParts(ConnectorSession session, IcedbTableHandle handle, List<Map.Entry<IcedbPartitionField, Type>> partitionFields)
+    public OptionalLong deleteParts(ConnectorSession session, IcedbTableHandle handle, List<PartitionFieldType> partitionFields)
     {
         TupleDomain<IcedbColumnHandle> predicate = handle.enforcedPredicate();
         if (predicate.isNone()) {
@@ -123,7 +121,7 @@ public final class IcedbRowLevelOperations
         IcedbTableLocation location = handle.tableLocation();
         removeParts(session, handle, "delete", part -> allRowsMatch(
                 handle,
-                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), IcedbPartitions.partitionOf(location.prefix(), part.path()), part.createdMillis()),
+                new IcedbSplit(location.root() + part.path(), 0, part.bytes(), part.bytes(), PartitionPath.partitionOf(location.prefix(), part.path()), part.createdMillis()),
                 predicate,
                 partitionFields));
         return OptionalLong.empty();
@@ -133,7 +131,7 @@ public final class IcedbRowLevelOperations
      * Whether every row of the part satisfies the enforced predicate, judged from its path: part-level columns (Hive
      * keys, hidden columns) exactly, identity partition columns from their keys.
      */
-    private static boolean allRowsMatch(IcedbTableHandle handle, IcedbSplit split, TupleDomain<IcedbColumnHandle> predicate, List<Map.Entry<IcedbPartitionField, Type>> partitionFields)
+    private static boolean allRowsMatch(IcedbTableHandle handle, IcedbSplit split, TupleDomain<IcedbColumnHandle> predicate, List<PartitionFieldType> partitionFields)
     {
         if (!IcedbPartLevelValues.matches(split, predicate)) {
             return false;
@@ -144,19 +142,19 @@ public final class IcedbRowLevelOperations
             if (column.isPartLevel()) {
                 continue;
             }
-            Map.Entry<IcedbPartitionField, Type> field = partitionFields.stream()
-                    .filter(candidate -> candidate.getKey().transform() == PartitionTransform.IDENTITY && candidate.getKey().column().equals(column.name()))
+            PartitionFieldType field = partitionFields.stream()
+                    .filter(candidate -> candidate.field().transform() == PartitionTransform.IDENTITY && candidate.field().column().equals(column.name()))
                     .findFirst()
                     .orElseThrow(() -> new TrinoException(GENERIC_INTERNAL_ERROR, format("DELETE from %s: the predicate on %s is no identity partition predicate", handle.schemaTableName(), column.name())));
-            if (!keys.containsKey(field.getKey().keyName())) {
+            if (!keys.containsKey(field.field().keyName())) {
                 throw new TrinoException(NOT_SUPPORTED, format(
                         "DELETE from %s: part %s has no partition key %s in its path, so the predicate on %s cannot be decided without reading it",
                         handle.schemaTableName(),
                         split.path(),
-                        field.getKey().keyName(),
+                        field.field().keyName(),
                         column.name()));
             }
-            if (!IcedbPartitionPruning.mayContain(List.of(field.getKey()), List.of(field.getValue()), keys, Map.of(column.name(), entry.getValue()))) {
+            if (!IcedbPartitionPruning.mayContain(List.of(field.field()), List.of(field.type()), keys, Map.of(column.name(), entry.getValue()))) {
                 return false;
             }
         }
@@ -173,7 +171,7 @@ public final class IcedbRowLevelOperations
         MaintainedTable table = maintenance.table(session, handle.schemaName(), handle.tableName());
         long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, operation)) {
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             if (logs.isEmpty()) {
                 return 0;
             }
@@ -184,12 +182,10 @@ public final class IcedbRowLevelOperations
                 return 0;
             }
             Set<String> removedPaths = removed.stream().map(FileMarker::path).collect(toImmutableSet());
-            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), removedPaths, ImmutableList.of(), snapshot.schema(), IcedbMaintenance.newLogHost(), now);
-            lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+            MergedLog mergedLog = mergeCommit.plan(logs, removedPaths, ImmutableList.of());
             long bytes = removed.stream().mapToLong(FileMarker::bytes).sum();
+            mergeCommit.commit(session, table, lease, mergedLog, operation, startedMillis, metrics(removed.size(), bytes, 0, 0, mergedLog.sourceLogs().size()));
             log.info("%s of table %s: merged log %s removes %s parts (%s bytes) and supersedes %s logs", operation, table, mergedLog.log().key(), removed.size(), bytes, mergedLog.sourceLogs().size());
-            maintenance.recordRun(session, table, operation, startedMillis, Optional.of(mergedLog.log().key()), metrics(removed.size(), bytes, 0, 0, mergedLog.sourceLogs().size()));
             return removed.size();
         }
         catch (IcedbException e) {
@@ -205,16 +201,7 @@ public final class IcedbRowLevelOperations
     {
         MaintainedTable table = maintenance.table(session, handle.schemaName(), handle.tableName());
         checkState(!running.containsKey(handle.location()), "A row-level statement on %s is already running in this transaction", table);
-        long startedMillis = maintenance.clock().millis();
-        LeaseHandle lease = maintenance.acquireLease(session, table, operation);
-        try {
-            AutoCloseable renewal = maintenance.keepRenewed(table, lease);
-            running.put(handle.location(), new Running(table, operation, startedMillis, lease, renewal));
-        }
-        catch (RuntimeException e) {
-            closeQuietly(lease, e);
-            throw e;
-        }
+        running.put(handle.location(), LeasedRun.begin(maintenance, session, table, operation));
     }
 
     /**
@@ -223,7 +210,7 @@ public final class IcedbRowLevelOperations
      */
     public void finishMerge(ConnectorSession session, IcedbTableHandle handle, IcedbWritableTableHandle insert, Collection<Slice> fragments)
     {
-        Running merge = running.remove(handle.location());
+        LeasedRun merge = running.remove(handle.location());
         checkState(merge != null, "No row-level statement on %s began in this transaction", handle.location());
         MaintainedTable table = merge.table();
         List<IcedbMergeFragment> parsed = fragments.stream().map(fragment -> FRAGMENT_CODEC.fromJson(fragment.getBytes())).collect(toImmutableList());
@@ -232,12 +219,12 @@ public final class IcedbRowLevelOperations
         List<IcedbWrittenPart> inserted = new ArrayList<>();
         for (IcedbMergeFragment fragment : parsed) {
             for (String key : fragment.rewrittenParts()) {
-                if (replaced.put(key, Partitions.partitionOf(table.prefix(), key)) != null) {
+                if (replaced.put(key, PartitionPath.partitionOf(table.prefix(), key)) != null) {
                     // two writers each dropped some rows of the part: committing either would lose the other's deletes
                     List<IcedbWrittenPart> all = parsed.stream().flatMap(each -> each.allNewParts().stream()).toList();
                     TrinoException failure = new TrinoException(GENERIC_INTERNAL_ERROR, format("%s of table %s: part %s was rewritten by two writers", merge.operation(), table, key));
-                    deleteQuietly(session, table, all, failure);
-                    closeMerge(merge);
+                    IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, all, failure);
+                    merge.release();
                     throw failure;
                 }
             }
@@ -246,15 +233,15 @@ public final class IcedbRowLevelOperations
         }
         List<IcedbWrittenPart> newParts = ImmutableList.<IcedbWrittenPart>builder().addAll(rewritten).addAll(inserted).build();
         try (LeaseHandle lease = merge.lease()) {
-            stopRenewing(merge);
+            merge.stopRenewing();
             if (replaced.isEmpty()) {
                 // only inserted rows (a MERGE without a matched row): an ordinary insert
-                writeOperations.finishInsert(session, insert, inserted.stream().map(part -> Slices.wrappedBuffer(IcedbMergeSink.PART_CODEC.toJsonBytes(part))).toList());
+                commits.finishInsert(session, insert, inserted.stream().map(part -> Slices.wrappedBuffer(IcedbMergeSink.PART_CODEC.toJsonBytes(part))).toList());
                 return;
             }
             Set<String> partitions = new HashSet<>(replaced.values());
             for (IcedbWrittenPart part : rewritten) {
-                String partition = Partitions.partitionOf(table.prefix(), part.key());
+                String partition = PartitionPath.partitionOf(table.prefix(), part.key());
                 if (!partitions.contains(partition)) {
                     TrinoException failure = new TrinoException(NOT_SUPPORTED, format(
                             "%s of table %s: the kept rows of parts in partitions %s make partition '%s' from their values; this table's partition paths do not come from its columns",
@@ -262,11 +249,11 @@ public final class IcedbRowLevelOperations
                             table,
                             partitions,
                             partition));
-                    deleteQuietly(session, table, newParts, failure);
+                    IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, failure);
                     throw failure;
                 }
             }
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             Snapshot snapshot = logs.fold();
             Set<String> alive = snapshot.aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
             List<String> gone = replaced.keySet().stream().filter(key -> !alive.contains(key)).toList();
@@ -277,30 +264,28 @@ public final class IcedbRowLevelOperations
                         merge.operation(),
                         table,
                         gone));
-                deleteQuietly(session, table, newParts, failure);
+                IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, failure);
                 throw failure;
             }
             List<FileMarker> markers = newParts.stream()
                     .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
                     .collect(toImmutableList());
-            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), replaced.keySet(), markers, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            MergedLog mergedLog = mergeCommit.plan(logs, replaced.keySet(), markers);
+            long removedBytes = snapshot.aliveFiles().stream().filter(part -> replaced.containsKey(part.path())).mapToLong(FileMarker::bytes).sum();
             try {
-                lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+                mergeCommit.commit(session, table, lease, mergedLog, merge.operation(), merge.startedMillis(), metrics(
+                        replaced.size(),
+                        removedBytes,
+                        newParts.size(),
+                        newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
+                        mergedLog.sourceLogs().size()));
             }
             catch (LeaseLostException e) {
-                deleteQuietly(session, table, newParts, e);
+                IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, e);
                 throw e;
             }
-            long removedBytes = snapshot.aliveFiles().stream().filter(part -> replaced.containsKey(part.path())).mapToLong(FileMarker::bytes).sum();
             log.info("%s of table %s: merged log %s replaces %s parts (%s bytes) by %s rewritten and %s inserted parts",
                     merge.operation(), table, mergedLog.log().key(), replaced.size(), removedBytes, rewritten.size(), inserted.size());
-            maintenance.recordRun(session, table, merge.operation(), merge.startedMillis(), Optional.of(mergedLog.log().key()), metrics(
-                    replaced.size(),
-                    removedBytes,
-                    newParts.size(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                    mergedLog.sourceLogs().size()));
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
@@ -312,9 +297,7 @@ public final class IcedbRowLevelOperations
      */
     public void abort()
     {
-        for (Running merge : running.values()) {
-            closeMerge(merge);
-        }
+        running.values().forEach(LeasedRun::release);
         running.clear();
     }
 
@@ -327,65 +310,5 @@ public final class IcedbRowLevelOperations
         metrics.put("bytes_written", bytesWritten);
         metrics.put("logs_superseded", logsSuperseded);
         return metrics;
-    }
-
-    private static void closeMerge(Running merge)
-    {
-        stopRenewing(merge);
-        try {
-            merge.lease().close();
-        }
-        catch (RuntimeException e) {
-            log.warn(e, "Failed to release the maintenance lease of table %s; it expires on its own", merge.table());
-        }
-    }
-
-    private static void stopRenewing(Running merge)
-    {
-        try {
-            merge.renewal().close();
-        }
-        catch (Exception e) {
-            log.warn(e, "Failed to stop renewing the maintenance lease of table %s", merge.table());
-        }
-    }
-
-    private void deleteQuietly(ConnectorSession session, MaintainedTable table, List<IcedbWrittenPart> parts, Exception failure)
-    {
-        TrinoFileSystem fileSystem = fileSystemFactory.create(session);
-        TableOwnership ownership = TableOwnership.of(table.prefix());
-        for (IcedbWrittenPart part : parts) {
-            if (!ownership.ownsPart(part.key())) {
-                // only parts under the table's P/_data/ are ever deleted
-                continue;
-            }
-            try {
-                fileSystem.deleteFile(table.location().keyLocation(part.key()));
-            }
-            catch (IOException | RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    private static void closeQuietly(LeaseHandle lease, Exception failure)
-    {
-        try {
-            lease.close();
-        }
-        catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private record Running(MaintainedTable table, String operation, long startedMillis, LeaseHandle lease, AutoCloseable renewal)
-    {
-        private Running
-        {
-            requireNonNull(table, "table is null");
-            requireNonNull(operation, "operation is null");
-            requireNonNull(lease, "lease is null");
-            requireNonNull(renewal, "renewal is null");
-        }
     }
 }

@@ -8,12 +8,12 @@ import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.spec.Schema;
-import io.trino.plugin.icedb.IcedbLogCommitter;
+import io.icedb.engine.table.TableLog;
+import io.icedb.engine.table.TableLogs;
+import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
-import io.trino.plugin.icedb.maintenance.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
@@ -81,7 +81,7 @@ public final class IcedbTableReplacement
      *
      * @param schema the columns of the new parts (the union with the table's schema is the log's)
      */
-    public static void commit(IcedbMaintenance maintenance, IcedbLogCommitter committer, ConnectorSession session, MaintainedTable table, Schema schema, List<FileMarker> parts)
+    public static void commit(IcedbMaintenance maintenance, IcedbTableCommits commits, ConnectorSession session, MaintainedTable table, Schema schema, List<FileMarker> parts)
     {
         long startedMillis = maintenance.clock().millis();
         LeaseHandle lease;
@@ -95,18 +95,17 @@ public final class IcedbTableReplacement
             throw IcedbMaintenance.translate(table, e);
         }
         try (lease) {
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             Snapshot snapshot = logs.fold();
             Set<String> alive = snapshot.aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
             if (alive.isEmpty()) {
-                String key = committer.commit(session.getIdentity(), table.name(), table.location(), schema, parts, session.getQueryId());
+                String key = commits.commitInsert(session, table.name(), table.location(), schema, parts);
                 log.info("Replaced table %s (no live part) with %s parts: log %s", table, parts.size(), key);
                 maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(key), Map.of("parts_removed", 0L, "parts_written", (long) parts.size()));
                 return;
             }
-            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), alive, parts, schema, IcedbMaintenance.newLogHost(), now);
-            lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), alive, parts, schema, IcedbMaintenance.newLogHost(), logs.nextTimestamp(maintenance.clock().millis()));
+            TableLog.commitUnderLease(lease, mergedLog.log());
             log.info("Replaced table %s: merged log %s removes %s parts and adds %s", table, mergedLog.log().key(), alive.size(), parts.size());
             maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(mergedLog.log().key()), Map.of("parts_removed", (long) alive.size(), "parts_written", (long) parts.size()));
         }

@@ -11,8 +11,9 @@ import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLog;
+import io.icedb.engine.table.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
@@ -71,7 +72,7 @@ public final class IcedbCleaner
         }
         long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, "cleanup")) {
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             long now = maintenance.clock().millis();
             CleanupPlan plan = CleanupPlanner.plan(table.prefix(), logs.asMap(), now, retention.toMillis(), IcedbMaintenance.newLogHost());
             if (!plan.foreignPartsKept().isEmpty()) {
@@ -83,7 +84,7 @@ public final class IcedbCleaner
                 return new CleanupResult(plan.windowStartMillis(), Optional.empty(), 0, 0);
             }
             PlannedLog folded = plan.logToCreate().orElseThrow();
-            lease.commit(folded.key(), LogFileParser.write(folded.content()));
+            TableLog.commitUnderLease(lease, folded);
             // only now that the folded log exists are the parts and logs unreachable from every snapshot inside the window
             List<String> recordsToDelete;
             try {

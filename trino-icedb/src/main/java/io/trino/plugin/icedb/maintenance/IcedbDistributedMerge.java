@@ -5,25 +5,20 @@ import io.airlift.log.Logger;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.commit.MergeSelection;
 import io.icedb.engine.commit.MergeSelection.MergeGroup;
-import io.icedb.engine.commit.MergedLogBuilder;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
-import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
-import io.icedb.engine.spec.TableOwnership;
-import io.trino.filesystem.TrinoFileSystem;
+import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbWrittenPart;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -41,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  * snapshot the query reads, in the partitions the {@code WHERE} clause keeps; the workers' page sinks write the merged
  * parts, one writer per partition; {@link #finish} commits them with one merged log through the lease, exactly like
  * {@code CALL system.merge}. A query that fails before its commit leaves no log: its page sinks delete their parts and
- * {@link #abort} releases the lease.
+ * {@link #releaseUnfinished} releases the lease.
  */
 public final class IcedbDistributedMerge
 {
@@ -49,12 +44,14 @@ public final class IcedbDistributedMerge
 
     private final IcedbMaintenance maintenance;
     private final TrinoFileSystemFactory fileSystemFactory;
+    private final IcedbMergeCommit mergeCommit;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public IcedbDistributedMerge(IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.mergeCommit = new IcedbMergeCommit(maintenance);
     }
 
     /**
@@ -71,14 +68,13 @@ public final class IcedbDistributedMerge
             Predicate<String> partitionFilter)
     {
         checkState(!running.containsKey(table.location().location()), "A merge of %s is already running in this transaction", table);
-        long startedMillis = maintenance.clock().millis();
         List<MergeGroup> planned = MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount).stream()
                 .filter(group -> partitionFilter.test(group.partition()))
                 .collect(toImmutableList());
-        LeaseHandle lease = maintenance.acquireLease(session, table, "merge");
+        LeasedRun run = LeasedRun.begin(maintenance, session, table, "merge");
         try {
             // read only now, under the lease, with every log: the merged log is built on this fold
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             Set<String> alive = logs.isEmpty() ? Set.of() : logs.fold().aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
             // a maintenance operation that ended after the query began may have replaced some of them: merge what is left
             List<MergeGroup> groups = planned.stream()
@@ -89,13 +85,12 @@ public final class IcedbDistributedMerge
                     .flatMap(group -> group.parts().stream())
                     .map(FileMarker::path)
                     .collect(toImmutableList());
-            AutoCloseable renewal = maintenance.keepRenewed(table, lease);
-            running.put(table.location().location(), new Running(table, startedMillis, lease, renewal, logs, groups));
+            running.put(table.location().location(), new Running(run, logs, groups));
             log.info("Merge of table %s began: %s parts (%s bytes) in %s partitions", table, selected.size(), groups.stream().mapToLong(MergeGroup::totalBytes).sum(), groups.size());
             return selected;
         }
         catch (RuntimeException e) {
-            closeQuietly(lease, e);
+            run.release();
             if (e instanceof IcedbException icedbException) {
                 throw IcedbMaintenance.translate(table, icedbException);
             }
@@ -106,13 +101,14 @@ public final class IcedbDistributedMerge
     /**
      * Commits the merged parts the page sinks wrote, replacing the parts {@link #begin} selected.
      */
-    public void finish(ConnectorSession session, String tableLocation, List<String> replacedParts, List<IcedbWrittenPart> newParts)
+    public void finish(ConnectorSession session, String tableLocation, List<IcedbWrittenPart> newParts)
     {
         Running merge = running.remove(tableLocation);
         checkState(merge != null, "No merge of %s began in this transaction", tableLocation);
-        MaintainedTable table = merge.table();
-        try (LeaseHandle lease = merge.lease()) {
-            stopRenewing(merge);
+        MaintainedTable table = merge.run().table();
+        List<String> replacedParts = merge.selectedParts();
+        try (LeaseHandle lease = merge.run().lease()) {
+            merge.run().stopRenewing();
             if (replacedParts.isEmpty()) {
                 checkState(newParts.isEmpty(), "Merge of %s wrote parts but selected none", table);
                 log.info("Merge of table %s: no partition has two or more parts below the thresholds, nothing to merge", table);
@@ -120,7 +116,7 @@ public final class IcedbDistributedMerge
             }
             Set<String> partitions = merge.groups().stream().map(MergeGroup::partition).collect(toImmutableSet());
             for (IcedbWrittenPart part : newParts) {
-                String partition = Partitions.partitionOf(table.prefix(), part.key());
+                String partition = PartitionPath.partitionOf(table.prefix(), part.key());
                 if (!partitions.contains(partition)) {
                     // a table Python wrote whose partition paths are not the values of its columns
                     TrinoException failure = new TrinoException(NOT_SUPPORTED, format(
@@ -128,42 +124,28 @@ public final class IcedbDistributedMerge
                             table,
                             partitions,
                             partition));
-                    deleteQuietly(session, table, newParts, failure);
+                    IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, failure);
                     throw failure;
                 }
             }
             List<FileMarker> markers = newParts.stream()
                     .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
                     .collect(toImmutableList());
-            Snapshot snapshot = merge.logs().fold();
-            long now = Math.max(maintenance.clock().millis(), merge.logs().newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, merge.logs().asMap(), Set.copyOf(replacedParts), markers, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
+            MergedLog mergedLog = mergeCommit.plan(merge.logs(), Set.copyOf(replacedParts), markers);
             try {
-                lease.commit(mergedLog.log().key(), LogFileParser.write(mergedLog.log().content()));
+                mergeCommit.commit(session, table, lease, mergedLog, merge.run().startedMillis(), new IcedbMergeCommit.Stats(
+                        merge.groups().stream().map(MergeGroup::partition).toList(),
+                        replacedParts.size(),
+                        merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
+                        newParts.size(),
+                        newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
+                        newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum()));
             }
             catch (LeaseLostException e) {
                 // the merged log does not exist and never will: the new parts are garbage
-                deleteQuietly(session, table, newParts, e);
+                IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, e);
                 throw e;
             }
-            log.info("Merged %s parts (%s bytes) of table %s into %s parts (%s bytes, %s rows) in partitions %s; merged log %s supersedes %s logs",
-                    replacedParts.size(),
-                    merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
-                    table,
-                    newParts.size(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum(),
-                    merge.groups().stream().map(MergeGroup::partition).toList(),
-                    mergedLog.log().key(),
-                    mergedLog.sourceLogs().size());
-            maintenance.recordRun(session, table, "merge", merge.startedMillis(), Optional.of(mergedLog.log().key()), MergeResult.metrics(
-                    merge.groups().size(),
-                    replacedParts.size(),
-                    merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
-                    newParts.size(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                    newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum(),
-                    mergedLog.sourceLogs().size()));
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
@@ -173,65 +155,25 @@ public final class IcedbDistributedMerge
     /**
      * Releases the leases of merges that began and did not finish (the query failed).
      */
-    public void abort()
+    public void releaseUnfinished()
     {
-        for (Running merge : running.values()) {
-            stopRenewing(merge);
-            try {
-                merge.lease().close();
-            }
-            catch (RuntimeException e) {
-                log.warn(e, "Failed to release the maintenance lease of table %s; it expires on its own", merge.table());
-            }
-        }
+        running.values().forEach(merge -> merge.run().release());
         running.clear();
     }
 
-    private static void stopRenewing(Running merge)
+    private record Running(LeasedRun run, TableLogs logs, List<MergeGroup> groups)
     {
-        try {
-            merge.renewal().close();
+        List<String> selectedParts()
+        {
+            return groups.stream()
+                    .flatMap(group -> group.parts().stream())
+                    .map(FileMarker::path)
+                    .collect(toImmutableList());
         }
-        catch (Exception e) {
-            log.warn(e, "Failed to stop renewing the maintenance lease of table %s", merge.table());
-        }
-    }
 
-    private void deleteQuietly(ConnectorSession session, MaintainedTable table, List<IcedbWrittenPart> parts, Exception failure)
-    {
-        TrinoFileSystem fileSystem = fileSystemFactory.create(session);
-        TableOwnership ownership = TableOwnership.of(table.prefix());
-        for (IcedbWrittenPart part : parts) {
-            if (!ownership.ownsPart(part.key())) {
-                // only parts under the table's P/_data/ are ever deleted
-                continue;
-            }
-            try {
-                fileSystem.deleteFile(table.location().keyLocation(part.key()));
-            }
-            catch (IOException | RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    private static void closeQuietly(LeaseHandle lease, Exception failure)
-    {
-        try {
-            lease.close();
-        }
-        catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private record Running(MaintainedTable table, long startedMillis, LeaseHandle lease, AutoCloseable renewal, TableLogs logs, List<MergeGroup> groups)
-    {
         private Running
         {
-            requireNonNull(table, "table is null");
-            requireNonNull(lease, "lease is null");
-            requireNonNull(renewal, "renewal is null");
+            requireNonNull(run, "run is null");
             requireNonNull(logs, "logs is null");
             groups = ImmutableList.copyOf(groups);
         }

@@ -2,9 +2,7 @@ package io.trino.plugin.icedb.maintenance;
 
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
-import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.exceptions.IcedbException;
-import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.exceptions.LeaseUnavailableException;
 import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.history.MaintenanceRun;
@@ -13,9 +11,9 @@ import io.icedb.engine.lease.LeaseOptions;
 import io.icedb.engine.lease.MaintenanceLease;
 import io.icedb.engine.spec.LogFileName;
 import io.trino.plugin.icedb.IcedbExceptions;
+import io.trino.plugin.icedb.IcedbSnapshotLoader;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
-import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.spi.NodeManager;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
@@ -34,9 +32,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_COMMIT_ERROR;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_LOST;
-import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MAINTENANCE_LEASE_UNAVAILABLE;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -58,7 +53,7 @@ public final class IcedbMaintenance
     private static final String LOG_HOST_PREFIX = "trino";
 
     private final IcedbCatalog catalog;
-    private final IcedbFileIoFactory fileIoFactory;
+    private final IcedbSnapshotLoader snapshotLoader;
     private final NodeManager nodeManager;
     private final Duration leaseDuration;
     private final LeaseOptions leaseOptions;
@@ -66,10 +61,10 @@ public final class IcedbMaintenance
     private final ScheduledExecutorService renewals = newSingleThreadScheduledExecutor(daemonThreadsNamed("icedb-lease-renewal-%s"));
 
     @Inject
-    public IcedbMaintenance(IcedbCatalog catalog, IcedbFileIoFactory fileIoFactory, NodeManager nodeManager, IcedbMaintenanceConfig config)
+    public IcedbMaintenance(IcedbCatalog catalog, IcedbSnapshotLoader snapshotLoader, NodeManager nodeManager, IcedbMaintenanceConfig config)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
-        this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
+        this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.leaseDuration = config.getLeaseDuration().toJavaTime();
         this.leaseOptions = new LeaseOptions(config.getLeaseClockSkewAllowance().toJavaTime(), LeaseOptions.DEFAULT.pollInterval());
@@ -95,7 +90,12 @@ public final class IcedbMaintenance
         checkArgumentPresent(tableName, "table_name");
         SchemaTableName name = new SchemaTableName(schemaName, tableName);
         IcedbTableLocation location = catalog.findTable(session.getIdentity(), name).orElseThrow(() -> new TableNotFoundException(name));
-        return new MaintainedTable(name, location, fileIoFactory.create(session.getIdentity(), location));
+        return table(session, name, location);
+    }
+
+    public MaintainedTable table(ConnectorSession session, SchemaTableName name, IcedbTableLocation location)
+    {
+        return new MaintainedTable(name, location, snapshotLoader.tableLog(session.getIdentity(), location));
     }
 
     /**
@@ -131,7 +131,7 @@ public final class IcedbMaintenance
      */
     public List<MaintenanceRun> history(ConnectorSession session, SchemaTableName name, IcedbTableLocation location)
     {
-        MaintainedTable table = new MaintainedTable(name, location, fileIoFactory.create(session.getIdentity(), location));
+        MaintainedTable table = table(session, name, location);
         try {
             return MaintenanceHistory.read(table.fileIo(), table.prefix());
         }
@@ -214,13 +214,7 @@ public final class IcedbMaintenance
 
     public static TrinoException translate(MaintainedTable table, IcedbException exception)
     {
-        String message = format("Table %s (%s): %s", table.name(), table.location(), exception.getMessage());
-        return switch (exception) {
-            case LeaseUnavailableException _ -> new TrinoException(ICEDB_MAINTENANCE_LEASE_UNAVAILABLE, message + " (another maintenance operation is running on the table; retry when it is done)", exception);
-            case LeaseLostException _ -> new TrinoException(ICEDB_MAINTENANCE_LEASE_LOST, message, exception);
-            case CommitConflictException _ -> new TrinoException(ICEDB_MAINTENANCE_COMMIT_ERROR, message, exception);
-            default -> IcedbExceptions.translate(table.name(), table.location(), exception);
-        };
+        return IcedbExceptions.translate(table.name(), table.location(), exception);
     }
 
     public static void checkArgumentPresent(String value, String name)

@@ -8,42 +8,32 @@ import io.icedb.engine.commit.MergeSelection;
 import io.icedb.engine.commit.MergeSelection.MergeGroup;
 import io.icedb.engine.commit.MergedLogBuilder;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
-import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
-import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLogs;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbColumnHandle;
-import io.trino.plugin.icedb.IcedbPageSourceProvider;
-import io.trino.plugin.icedb.IcedbSplit;
-import io.trino.plugin.icedb.IcedbTableHandle;
-import io.trino.plugin.icedb.IcedbTransactionHandle;
 import io.trino.plugin.icedb.IcedbTypeMapping;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
+import io.trino.plugin.icedb.reader.IcedbPartReader;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
+import io.trino.plugin.icedb.writer.IcedbSortedWriter;
 import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.Page;
-import io.trino.spi.PageBuilder;
 import io.trino.spi.PageSorter;
 import io.trino.spi.TrinoException;
-import io.trino.spi.block.Block;
-import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.ConnectorSession;
-import io.trino.spi.connector.DynamicFilter;
-import io.trino.spi.connector.SortOrder;
-import io.trino.spi.connector.SourcePage;
-import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
 
@@ -54,8 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.function.Consumer;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
@@ -80,7 +68,8 @@ public final class IcedbMerger
     private static final Logger log = Logger.get(IcedbMerger.class);
 
     private final IcedbMaintenance maintenance;
-    private final IcedbPageSourceProvider pageSourceProvider;
+    private final IcedbMergeCommit mergeCommit;
+    private final IcedbPartReader partReader;
     private final IcedbTypeMapping typeMapping;
     private final TrinoToDuckDbTypes trinoToDuckDbTypes;
     private final TrinoFileSystemFactory fileSystemFactory;
@@ -90,7 +79,8 @@ public final class IcedbMerger
     @Inject
     public IcedbMerger(
             IcedbMaintenance maintenance,
-            IcedbPageSourceProvider pageSourceProvider,
+            IcedbMergeCommit mergeCommit,
+            IcedbPartReader partReader,
             IcedbTypeMapping typeMapping,
             TrinoFileSystemFactory fileSystemFactory,
             PageSorter pageSorter,
@@ -98,7 +88,8 @@ public final class IcedbMerger
             NodeManager nodeManager)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.pageSourceProvider = requireNonNull(pageSourceProvider, "pageSourceProvider is null");
+        this.mergeCommit = requireNonNull(mergeCommit, "mergeCommit is null");
+        this.partReader = requireNonNull(partReader, "partReader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
         this.trinoToDuckDbTypes = new TrinoToDuckDbTypes(typeManager.getTypeOperators());
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
@@ -137,7 +128,7 @@ public final class IcedbMerger
     private MergeResult merge(ConnectorSession session, MaintainedTable table, LeaseHandle lease, long maxFileSizeBytes, int maxFileCount, long startedMillis)
     {
         // read only now, under the lease, with every log
-        TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+        TableLogs logs = table.log().readAll();
         if (logs.isEmpty()) {
             log.info("Merge of table %s: the table has no logs, nothing to merge", table);
             return new MergeResult(ImmutableList.of(), Optional.empty());
@@ -150,7 +141,7 @@ public final class IcedbMerger
         }
         List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
         MergeTableProperties properties = MergeTableProperties.read(table);
-        List<SortKey> sortKeys = sortKeys(table, columns, properties.sortedBy());
+        Optional<IcedbSortedWriter> sortedWriter = sortedWriter(table, columns, properties.sortedBy());
         IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
 
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
@@ -161,10 +152,10 @@ public final class IcedbMerger
         boolean committing = false;
         try {
             for (MergeGroup group : groups) {
-                String key = TablePaths.dataPrefix(table.prefix()) + (group.partition().isEmpty() ? "" : group.partition() + "/") + UUID.randomUUID() + ".parquet";
+                String key = PartitionPath.newDataKey(table.prefix(), group.partition());
                 Location location = table.location().keyLocation(key);
                 written.add(location);
-                long rows = writePart(session, table, fileSystem, location, group, columns, sortKeys, writerOptions);
+                long rows = writePart(session, table, fileSystem, location, group, columns, sortedWriter, writerOptions);
                 long bytes = fileSystem.newInputFile(location).length();
                 newParts.add(FileMarker.alive(key, bytes, maintenance.clock().millis()));
                 group.parts().forEach(part -> replaced.add(part.path()));
@@ -172,30 +163,16 @@ public final class IcedbMerger
                 maintenance.renewIfHalfGone(table, lease);
             }
 
-            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
-            MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), replaced, newParts, snapshot.schema(), IcedbMaintenance.newLogHost(), now);
-            byte[] content = LogFileParser.write(mergedLog.log().content());
+            MergedLog mergedLog = mergeCommit.plan(logs, replaced, newParts);
             committing = true;
-            lease.commit(mergedLog.log().key(), content);
-
-            MergeResult result = new MergeResult(merged, Optional.of(mergedLog.log().key()));
-            log.info("Merged %s parts (%s bytes) of table %s into %s parts (%s bytes) in partitions %s; merged log %s supersedes %s logs",
-                    result.partsMerged(),
-                    result.bytesBefore(),
-                    table,
-                    merged.size(),
-                    result.bytesAfter(),
+            mergeCommit.commit(session, table, lease, mergedLog, startedMillis, new IcedbMergeCommit.Stats(
                     merged.stream().map(MergedPartition::partition).toList(),
-                    mergedLog.log().key(),
-                    mergedLog.sourceLogs().size());
-            maintenance.recordRun(session, table, "merge", startedMillis, result.mergedLog(), MergeResult.metrics(
+                    merged.stream().mapToInt(MergedPartition::partsMerged).sum(),
+                    merged.stream().mapToLong(MergedPartition::bytesBefore).sum(),
                     merged.size(),
-                    result.partsMerged(),
-                    result.bytesBefore(),
-                    merged.size(),
-                    result.bytesAfter(),
-                    merged.stream().mapToLong(MergedPartition::rows).sum(),
-                    mergedLog.sourceLogs().size()));
+                    merged.stream().mapToLong(MergedPartition::bytesAfter).sum(),
+                    merged.stream().mapToLong(MergedPartition::rows).sum()));
+            MergeResult result = new MergeResult(merged, Optional.of(mergedLog.log().key()));
             return result;
         }
         catch (IOException e) {
@@ -228,7 +205,7 @@ public final class IcedbMerger
             Location location,
             MergeGroup group,
             List<MergeColumn> columns,
-            List<SortKey> sortKeys,
+            Optional<IcedbSortedWriter> sortedWriter,
             IcedbParquetWriterOptions writerOptions)
             throws IOException
     {
@@ -241,17 +218,20 @@ public final class IcedbMerger
                 writerOptions,
                 trinoVersion);
         try {
-            if (sortKeys.isEmpty()) {
+            List<IcedbColumnHandle> handles = columns.stream()
+                    .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
+                    .collect(toImmutableList());
+            if (sortedWriter.isEmpty()) {
                 for (FileMarker part : group.parts()) {
-                    readPart(session, table, part, columns, page -> append(writer, page));
+                    partReader.read(session, table.name(), table.location(), part, handles, page -> append(writer, page));
                 }
             }
             else {
                 List<Page> pages = new ArrayList<>();
                 for (FileMarker part : group.parts()) {
-                    readPart(session, table, part, columns, pages::add);
+                    partReader.read(session, table.name(), table.location(), part, handles, pages::add);
                 }
-                writeSorted(writer, storageTypes, pages, sortKeys);
+                sortedWriter.get().write(pages, writer::appendRows);
             }
             return writer.commit().rowCount();
         }
@@ -268,39 +248,6 @@ public final class IcedbMerger
         }
     }
 
-    private void readPart(ConnectorSession session, MaintainedTable table, FileMarker part, List<MergeColumn> columns, Consumer<Page> consumer)
-    {
-        IcedbSplit split = new IcedbSplit(table.location().root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), Partitions.partitionOf(table.prefix(), part.path()), part.createdMillis());
-        IcedbTableHandle tableHandle = new IcedbTableHandle(
-                table.name().getSchemaName(),
-                table.name().getTableName(),
-                table.location().location(),
-                Long.MAX_VALUE,
-                TupleDomain.all(),
-                TupleDomain.all(),
-                Optional.empty());
-        List<IcedbColumnHandle> handles = columns.stream()
-                .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
-                .collect(toImmutableList());
-        try (ConnectorPageSource source = pageSourceProvider.createPageSource(
-                IcedbTransactionHandle.create(),
-                session,
-                split,
-                tableHandle,
-                ImmutableList.copyOf(handles),
-                DynamicFilter.EMPTY)) {
-            while (!source.isFinished()) {
-                SourcePage page = source.getNextSourcePage();
-                if (page != null && page.getPositionCount() > 0) {
-                    consumer.accept(page.getPage());
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to close part %s of table %s", part.path(), table), e);
-        }
-    }
-
     private static void append(IcedbParquetWriter writer, Page page)
     {
         try {
@@ -311,35 +258,6 @@ public final class IcedbMerger
         }
     }
 
-    private void writeSorted(IcedbParquetWriter writer, List<Type> types, List<Page> pages, List<SortKey> sortKeys)
-    {
-        int positions = pages.stream().mapToInt(Page::getPositionCount).sum();
-        long[] addresses = pageSorter.sort(
-                types,
-                pages,
-                sortKeys.stream().map(SortKey::channel).collect(toImmutableList()),
-                sortKeys.stream().map(SortKey::order).collect(toImmutableList()),
-                positions);
-        PageBuilder pageBuilder = new PageBuilder(types);
-        for (long address : addresses) {
-            // a synthetic address: page index in the high half, position in the low half
-            Page page = pages.get((int) (address >>> 32));
-            int position = (int) address;
-            pageBuilder.declarePosition();
-            for (int channel = 0; channel < types.size(); channel++) {
-                Block block = page.getBlock(channel);
-                types.get(channel).appendTo(block, position, pageBuilder.getBlockBuilder(channel));
-            }
-            if (pageBuilder.isFull()) {
-                append(writer, pageBuilder.build());
-                pageBuilder.reset();
-            }
-        }
-        if (!pageBuilder.isEmpty()) {
-            append(writer, pageBuilder.build());
-        }
-    }
-
     /**
      * The log schema's columns with the Trino type they read as and the type they are written as; refuses a table whose
      * columns would not keep their DuckDB type through a rewrite (the merged log's schema must not change).
@@ -347,8 +265,9 @@ public final class IcedbMerger
     private List<MergeColumn> mergeColumns(MaintainedTable table, Schema schema)
     {
         ImmutableList.Builder<MergeColumn> columns = ImmutableList.builder();
-        for (Map.Entry<String, String> column : schema.columns().entrySet()) {
-            DuckDbType duckDbType = DuckDbTypes.parse(column.getValue());
+        for (Map.Entry<String, DuckDbType> typed : schema.types().entrySet()) {
+            Map.Entry<String, String> column = Map.entry(typed.getKey(), schema.columns().get(typed.getKey()));
+            DuckDbType duckDbType = typed.getValue();
             Type type = typeMapping.toTrinoType(duckDbType).orElseThrow(() -> cannotMerge(table, column.getKey(), column.getValue(), "Trino cannot represent it"));
             Type storageType;
             String written;
@@ -367,9 +286,12 @@ public final class IcedbMerger
         return columns.build();
     }
 
-    private static List<SortKey> sortKeys(MaintainedTable table, List<MergeColumn> columns, List<IcedbSortField> sortedBy)
+    private Optional<IcedbSortedWriter> sortedWriter(MaintainedTable table, List<MergeColumn> columns, List<IcedbSortField> sortedBy)
     {
-        ImmutableList.Builder<SortKey> keys = ImmutableList.builder();
+        if (sortedBy.isEmpty()) {
+            return Optional.empty();
+        }
+        ImmutableList.Builder<Integer> channels = ImmutableList.builder();
         for (IcedbSortField field : sortedBy) {
             int channel = -1;
             for (int i = 0; i < columns.size(); i++) {
@@ -384,9 +306,13 @@ public final class IcedbMerger
             if (!columns.get(channel).storageType().isOrderable()) {
                 throw new TrinoException(NOT_SUPPORTED, format("Cannot merge table %s: sort column '%s' of type %s is not orderable", table, field.column(), columns.get(channel).storageType()));
             }
-            keys.add(new SortKey(channel, field.order()));
+            channels.add(channel);
         }
-        return keys.build();
+        return Optional.of(new IcedbSortedWriter(
+                pageSorter,
+                columns.stream().map(MergeColumn::storageType).collect(toImmutableList()),
+                channels.build(),
+                sortedBy.stream().map(IcedbSortField::order).collect(toImmutableList())));
     }
 
     private static TrinoException cannotMerge(MaintainedTable table, String column, String duckDbType, String reason)
@@ -413,14 +339,6 @@ public final class IcedbMerger
             requireNonNull(name, "name is null");
             requireNonNull(type, "type is null");
             requireNonNull(storageType, "storageType is null");
-        }
-    }
-
-    private record SortKey(int channel, SortOrder order)
-    {
-        SortKey
-        {
-            requireNonNull(order, "order is null");
         }
     }
 }

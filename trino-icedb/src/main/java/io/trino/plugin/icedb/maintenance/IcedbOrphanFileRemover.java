@@ -4,24 +4,20 @@ import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.airlift.units.Duration;
-import io.icedb.engine.Snapshot;
+import io.icedb.engine.commit.OrphanPlanner;
+import io.icedb.engine.commit.OrphanPlanner.OrphanPlan;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.lease.LeaseHandle;
-import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFile;
-import io.icedb.engine.spec.TableOwnership;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_MISSING_DATA;
@@ -30,9 +26,9 @@ import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Deletes objects under the table's {@code P/_data/} that no log references (no marker, alive or dead, in any log: parts
- * left by failed writes) and that were last modified before a threshold; never looks outside {@code P/_data/}, so logs
- * and {@code P/_icedb/} are never touched. The threshold protects parts of writes still in flight (written before their
+ * Deletes objects under the table's {@code P/_data/} that no log references and that were last modified before a
+ * threshold, as the engine's {@link OrphanPlanner} plans them; never looks outside {@code P/_data/}, so logs and
+ * {@code P/_icedb/} are never touched. The threshold protects parts of writes still in flight (written before their
  * log): it must be at least {@code icedb.remove-orphan-files.min-retention} in the past. Takes the maintenance lease, so
  * it never runs alongside a merge or cleanup.
  */
@@ -81,46 +77,20 @@ public final class IcedbOrphanFileRemover
             catch (IOException e) {
                 throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to list %s of table %s", dataPrefix, table), e);
             }
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             if (logs.isEmpty()) {
                 throw new TrinoException(ICEDB_MISSING_DATA, format("Table %s has no log files; refusing to remove orphan files", table));
             }
-            Set<String> referenced = new HashSet<>();
-            for (LogFile logFile : logs.asMap().values()) {
-                for (FileMarker marker : logFile.fileMarkers()) {
-                    referenced.add(marker.path());
-                }
+            OrphanPlan plan = OrphanPlanner.plan(table.prefix(), objects, logs, olderThanMillis);
+            if (plan.unlistedAlivePart().isPresent()) {
+                throw new TrinoException(ICEDB_MISSING_DATA, format("Part %s of table %s is alive but not found under %s; refusing to remove orphan files", plan.unlistedAlivePart().get(), table, dataPrefix));
             }
-            // a listing that misses a live part means keys are spelled differently than in the logs: delete nothing
-            Set<String> listed = new HashSet<>();
-            objects.forEach(object -> listed.add(object.key()));
-            Snapshot snapshot = logs.fold();
-            for (FileMarker alive : snapshot.aliveFiles()) {
-                if (alive.path().startsWith(dataPrefix) && !listed.contains(alive.path())) {
-                    throw new TrinoException(ICEDB_MISSING_DATA, format("Part %s of table %s is alive but not found under %s; refusing to remove orphan files", alive.path(), table, dataPrefix));
-                }
+            if (!plan.nestedTablePrefixes().isEmpty()) {
+                log.warn("Table %s has other tables nested under %s; remove_orphan_files leaves them alone: %s", table, dataPrefix, plan.nestedTablePrefixes());
             }
-
-            // a table nested below P/_data/ (its own _log/ or _icedb/ there) is not ours: none of its objects is an orphan
-            TableOwnership ownership = TableOwnership.of(table.prefix(), objects.stream().map(FileEntry::key).toList());
-            if (!ownership.nestedTablePrefixes().isEmpty()) {
-                log.warn("Table %s has other tables nested under %s; remove_orphan_files leaves them alone: %s", table, dataPrefix, ownership.nestedTablePrefixes());
-            }
-            List<String> deleted = new ArrayList<>();
-            long deletedBytes = 0;
-            int keptYoung = 0;
-            for (FileEntry object : objects) {
-                if (referenced.contains(object.key()) || !ownership.ownsPart(object.key())) {
-                    continue;
-                }
-                if (object.lastModifiedMillis() < olderThanMillis) {
-                    deleted.add(object.key());
-                    deletedBytes += object.size();
-                }
-                else {
-                    keptYoung++;
-                }
-            }
+            List<String> deleted = plan.filesToDelete();
+            long deletedBytes = plan.bytesToDelete();
+            int keptYoung = plan.filesKeptYoung();
             try {
                 table.fileIo().deleteAll(deleted);
             }

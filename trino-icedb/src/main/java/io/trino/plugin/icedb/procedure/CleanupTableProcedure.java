@@ -14,14 +14,13 @@ import static io.trino.spi.connector.TableProcedureExecutionMode.coordinatorOnly
 public final class CleanupTableProcedure
         implements Provider<TableProcedureMetadata>
 {
-    public static final String NAME = "CLEANUP";
     public static final String RETENTION_THRESHOLD = "retention_threshold";
 
     @Override
     public TableProcedureMetadata get()
     {
         return new TableProcedureMetadata(
-                NAME,
+                IcedbTableProcedureId.CLEANUP.name(),
                 coordinatorOnly(),
                 ImmutableList.of(durationProperty(
                         RETENTION_THRESHOLD,

@@ -29,10 +29,10 @@ public final class IcebergTableProcedureAliases
     public static Resolved resolve(String procedureName, Map<String, Object> properties)
     {
         return switch (procedureName) {
-            case OptimizeTableProcedure.NAME -> new Resolved(MergeTableProcedure.NAME, ImmutableMap.of(
+            case OptimizeTableProcedure.NAME -> new Resolved(IcedbTableProcedureId.MERGE.name(), ImmutableMap.of(
                     MergeTableProcedure.MAX_FILE_SIZE, ((DataSize) properties.get(OptimizeTableProcedure.FILE_SIZE_THRESHOLD)).toBytes(),
                     MergeTableProcedure.MAX_FILE_COUNT, MergeSelection.DEFAULT_MAX_FILE_COUNT));
-            case ExpireSnapshotsTableProcedure.NAME -> new Resolved(CleanupTableProcedure.NAME, properties);
+            case ExpireSnapshotsTableProcedure.NAME -> new Resolved(IcedbTableProcedureId.CLEANUP.name(), properties);
             default -> new Resolved(procedureName, properties);
         };
     }

@@ -16,7 +16,6 @@ import static io.trino.spi.session.PropertyMetadata.longProperty;
 public final class MergeTableProcedure
         implements Provider<TableProcedureMetadata>
 {
-    public static final String NAME = "MERGE";
     public static final String MAX_FILE_SIZE = "max_file_size";
     public static final String MAX_FILE_COUNT = "max_file_count";
 
@@ -24,7 +23,7 @@ public final class MergeTableProcedure
     public TableProcedureMetadata get()
     {
         return new TableProcedureMetadata(
-                NAME,
+                IcedbTableProcedureId.MERGE.name(),
                 distributedWithFilteringAndRepartitioning(),
                 ImmutableList.of(
                         longProperty(MAX_FILE_SIZE, "Parts of at least this many bytes are not merged", MergeSelection.DEFAULT_MAX_FILE_SIZE_BYTES, false),

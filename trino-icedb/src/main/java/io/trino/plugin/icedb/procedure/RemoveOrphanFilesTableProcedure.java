@@ -14,14 +14,13 @@ import static io.trino.spi.connector.TableProcedureExecutionMode.coordinatorOnly
 public final class RemoveOrphanFilesTableProcedure
         implements Provider<TableProcedureMetadata>
 {
-    public static final String NAME = "REMOVE_ORPHAN_FILES";
     public static final String RETENTION_THRESHOLD = "retention_threshold";
 
     @Override
     public TableProcedureMetadata get()
     {
         return new TableProcedureMetadata(
-                NAME,
+                IcedbTableProcedureId.REMOVE_ORPHAN_FILES.name(),
                 coordinatorOnly(),
                 ImmutableList.of(durationProperty(
                         RETENTION_THRESHOLD,

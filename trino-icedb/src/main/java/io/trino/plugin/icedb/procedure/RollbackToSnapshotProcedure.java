@@ -14,10 +14,10 @@ import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
-import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.table.TableLog;
+import io.icedb.engine.table.TableLogs;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
-import io.trino.plugin.icedb.maintenance.TableLogs;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
@@ -110,7 +110,7 @@ public final class RollbackToSnapshotProcedure
         long startedMillis = maintenance.clock().millis();
         try (LeaseHandle lease = maintenance.acquireLease(session, table, OPERATION)) {
             // read only now, under the lease, with every log
-            TableLogs logs = TableLogs.read(table.fileIo(), table.prefix());
+            TableLogs logs = table.log().readAll();
             List<Map.Entry<String, LogFile>> targetLogs = new ArrayList<>();
             boolean exists = false;
             long oldest = Long.MAX_VALUE;
@@ -131,14 +131,14 @@ public final class RollbackToSnapshotProcedure
             Snapshot target = SnapshotReader.fold(table.prefix(), targetLogs);
             checkStored(table, version, RollbackLogBuilder.restoredParts(current, target));
 
-            long now = Math.max(maintenance.clock().millis(), logs.newestTimestamp().orElseThrow() + 1);
+            long now = logs.nextTimestamp(maintenance.clock().millis());
             Optional<RollbackLog> rollback = RollbackLogBuilder.build(current, target, logs.asMap(), IcedbMaintenance.newLogHost(), now);
             if (rollback.isEmpty()) {
                 log.info("Rollback of table %s to version %s: its live parts already are those of that version, nothing to commit", table, version);
                 return Optional.empty();
             }
             RollbackLog rollbackLog = rollback.get();
-            lease.commit(rollbackLog.log().key(), LogFileParser.write(rollbackLog.log().content()));
+            TableLog.commitUnderLease(lease, rollbackLog.log());
             log.info("Rolled back table %s to version %s with log %s: %s parts removed %s, %s parts restored %s; it supersedes %s logs",
                     table,
                     version,

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.history.MaintenanceRun;
+import io.icedb.engine.table.LogChange;
 import io.trino.plugin.icedb.IcedbTableDefinition;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
@@ -51,7 +52,7 @@ public final class IcebergMetadataTables
 
     private IcebergMetadataTables() {}
 
-    public static IcedbSystemTable snapshots(SchemaTableName name, List<LogChanges> logs, List<MaintenanceRun> maintenanceRuns)
+    public static IcedbSystemTable snapshots(SchemaTableName name, List<LogChange> logs, List<MaintenanceRun> maintenanceRuns)
     {
         List<ColumnMetadata> columns = ImmutableList.of(
                 new ColumnMetadata("committed_at", TIMESTAMP_TZ_MILLIS),
@@ -66,7 +67,7 @@ public final class IcebergMetadataTables
         }
         List<List<Object>> rows = new ArrayList<>();
         Long parent = null;
-        for (LogChanges log : logs) {
+        for (LogChange log : logs) {
             if (log.version().isEmpty()) {
                 continue;
             }
@@ -94,7 +95,7 @@ public final class IcebergMetadataTables
         return new IcedbSystemTable(name, columns, rows);
     }
 
-    public static IcedbSystemTable history(SchemaTableName name, List<LogChanges> logs)
+    public static IcedbSystemTable history(SchemaTableName name, List<LogChange> logs)
     {
         List<ColumnMetadata> columns = ImmutableList.of(
                 new ColumnMetadata("made_current_at", TIMESTAMP_TZ_MILLIS),
@@ -103,7 +104,7 @@ public final class IcebergMetadataTables
                 new ColumnMetadata("is_current_ancestor", BOOLEAN));
         List<List<Object>> rows = new ArrayList<>();
         Long parent = null;
-        for (LogChanges log : logs) {
+        for (LogChange log : logs) {
             if (log.version().isEmpty()) {
                 continue;
             }
@@ -148,7 +149,7 @@ public final class IcebergMetadataTables
      * Iceberg's operation names: {@code append} for an insert log; for a merged log, by the maintenance run that
      * committed it when its record says ({@code overwrite} for a rollback), else by what it changed.
      */
-    private static String operation(LogChanges log, Optional<String> maintenanceOperation)
+    private static String operation(LogChange log, Optional<String> maintenanceOperation)
     {
         boolean merged = log.name().orElseThrow().merged();
         if (!merged) {

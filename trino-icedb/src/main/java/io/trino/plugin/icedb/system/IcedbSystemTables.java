@@ -4,10 +4,10 @@ import com.google.common.collect.ImmutableList;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
-import io.trino.plugin.icedb.IcedbPartitions;
+import io.icedb.engine.spec.PartitionPath;
+import io.icedb.engine.table.LogChange;
 import io.trino.plugin.icedb.IcedbTableDefinition;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.spi.connector.ColumnMetadata;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -62,17 +61,17 @@ public final class IcedbSystemTables
             SchemaTableName name,
             IcedbTableLocation location,
             Snapshot snapshot,
-            Function<String, LogFile> logReader,
+            Supplier<List<LogChange>> logChanges,
             Supplier<List<MaintenanceRun>> maintenanceHistory,
             Supplier<Optional<IcedbTableDefinition>> definition)
     {
         return switch (kind) {
             case FILES -> files(name, location, snapshot);
-            case LOG -> log(name, snapshot, logReader);
+            case LOG -> log(name, snapshot, logChanges.get());
             case PARTITIONS -> partitions(name, location, snapshot);
             case MAINTENANCE -> maintenance(name, maintenanceHistory.get());
-            case SNAPSHOTS -> IcebergMetadataTables.snapshots(name, LogChanges.replay(snapshot, logReader), maintenanceHistory.get());
-            case HISTORY -> IcebergMetadataTables.history(name, LogChanges.replay(snapshot, logReader));
+            case SNAPSHOTS -> IcebergMetadataTables.snapshots(name, logChanges.get(), maintenanceHistory.get());
+            case HISTORY -> IcebergMetadataTables.history(name, logChanges.get());
             case PROPERTIES -> IcebergMetadataTables.properties(name, location, snapshot, definition.get());
         };
     }
@@ -89,7 +88,7 @@ public final class IcedbSystemTables
         for (FileMarker part : snapshot.aliveFiles()) {
             rows.add(Arrays.asList(
                     location.root() + part.path(),
-                    IcedbPartitions.partitionOf(location.prefix(), part.path()),
+                    PartitionPath.partitionOf(location.prefix(), part.path()),
                     part.bytes(),
                     packDateTimeWithZone(part.createdMillis(), UTC_KEY),
                     snapshot.addedBy().get(part.path())));
@@ -98,10 +97,10 @@ public final class IcedbSystemTables
     }
 
     /**
-     * Besides what each log file holds, what it changed ({@link LogChanges}) and its version (its name timestamp, as
-     * {@code FOR VERSION AS OF} takes it).
+     * Besides what each log file holds, what it changed ({@link LogChange}): the parts and bytes it added and removed, and its version (its name
+     * timestamp, as {@code FOR VERSION AS OF} takes it).
      */
-    private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, Function<String, LogFile> logReader)
+    private static IcedbSystemTable log(SchemaTableName name, Snapshot snapshot, List<LogChange> changes)
     {
         List<ColumnMetadata> columns = ImmutableList.of(
                 new ColumnMetadata("file", VARCHAR),
@@ -121,22 +120,21 @@ public final class IcedbSystemTables
                 .map(LogTombstone::path)
                 .collect(toImmutableSet());
         List<List<Object>> rows = new ArrayList<>();
-        for (LogChanges log : LogChanges.replay(snapshot, logReader)) {
-            LogFile logFile = log.logFile();
+        for (LogChange change : changes) {
             rows.add(Arrays.asList(
-                    log.key(),
-                    log.name().map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
-                    log.name().map(LogFileName::merged).orElse(null),
-                    log.name().map(LogFileName::host).orElse(null),
-                    (long) logFile.fileMarkers().size(),
-                    logFile.fileMarkers().stream().filter(marker -> !marker.isAlive()).count(),
-                    (long) logFile.logTombstones().size(),
-                    superseded.contains(log.key()),
-                    log.addedParts(),
-                    log.removedParts(),
-                    log.addedBytes(),
-                    log.removedBytes(),
-                    log.version().orElse(null)));
+                    change.key(),
+                    change.name().map(logName -> packDateTimeWithZone(logName.timestampMillis(), UTC_KEY)).orElse(null),
+                    change.name().map(LogFileName::merged).orElse(null),
+                    change.name().map(LogFileName::host).orElse(null),
+                    (long) change.log().fileMarkers().size(),
+                    change.tombstonedMarkers(),
+                    (long) change.log().logTombstones().size(),
+                    superseded.contains(change.key()),
+                    change.addedParts(),
+                    change.removedParts(),
+                    change.addedBytes(),
+                    change.removedBytes(),
+                    change.version().orElse(null)));
         }
         return new IcedbSystemTable(name, columns, rows);
     }
@@ -149,7 +147,7 @@ public final class IcedbSystemTables
                 new ColumnMetadata("total_size_in_bytes", BIGINT));
         Map<String, long[]> partitions = new TreeMap<>();
         for (FileMarker part : snapshot.aliveFiles()) {
-            long[] totals = partitions.computeIfAbsent(IcedbPartitions.partitionOf(location.prefix(), part.path()), _ -> new long[2]);
+            long[] totals = partitions.computeIfAbsent(PartitionPath.partitionOf(location.prefix(), part.path()), _ -> new long[2]);
             totals[0]++;
             totals[1] += part.bytes();
         }

@@ -181,7 +181,7 @@ public class TestIcedbStress
 
         // finally: every committed row exactly once
         long expectedRows = committed.values().stream().mapToLong(Integer::longValue).sum();
-        MaterializedRow totals = computeActual("SELECT count(*), count(DISTINCT id), count(DISTINCT stmt) FROM st.t").getOnlyRow();
+        MaterializedRow totals = computeActual("SELECT count(*), count(DISTINCT id), count(DISTINCT stmt) FROM st.t").getMaterializedRows().getFirst();
         assertThat(totals.getFields()).containsExactly(expectedRows, expectedRows, (long) committed.size());
         Set<Long> statements = computeActual("SELECT DISTINCT stmt FROM st.t").getOnlyColumnAsSet().stream().map(Long.class::cast).collect(java.util.stream.Collectors.toSet());
         assertThat(statements).isEqualTo(committed.keySet());

@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.commit.InsertLogBuilder;
-import io.icedb.engine.commit.Partitions;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.LeaseLostException;
 import io.icedb.engine.history.MaintenanceHistory;
@@ -15,8 +14,11 @@ import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogFileParser;
+import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLog;
+import io.icedb.engine.table.TableLogs;
 import io.trino.plugin.icedb.IcedbFixtures;
 import io.trino.plugin.icedb.IcedbQueryRunner;
 import io.trino.plugin.icedb.TestingIcedbS3Server;
@@ -826,7 +828,7 @@ public class TestIcedbMaintenanceProcedures
         assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
         S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
         // a second copy of every part: every partition has two parts or more
-        Snapshot snapshot = TableLogs.read(fileIo, tablePrefix).fold();
+        Snapshot snapshot = TableLog.uncached(fileIo, tablePrefix).readAll().fold();
         insertCopies(fileIo, tablePrefix, snapshot.schema(), snapshot.aliveFiles());
         MaterializedResult before = checksum(table, "");
         List<String> partitionsBefore = partsByPartition(table);
@@ -864,12 +866,12 @@ public class TestIcedbMaintenanceProcedures
     {
         assertUpdate("CALL icedb.system.register_table('%s', '%s', 's3://%s/%s')".formatted(SCHEMA, table, bucket, tablePrefix));
         S3TestingFileIo fileIo = new S3TestingFileIo(server.client(), bucket);
-        TableLogs logs = TableLogs.read(fileIo, tablePrefix);
+        TableLogs logs = TableLog.uncached(fileIo, tablePrefix).readAll();
         Schema schema = logs.fold().schema();
         List<FileMarker> alive = logs.fold().aliveFiles();
         MaterializedResult pythonState = checksum(table, "");
         int partsBefore = alive.size();
-        long partitions = alive.stream().map(part -> Partitions.partitionOf(tablePrefix, part.path())).distinct().count();
+        long partitions = alive.stream().map(part -> PartitionPath.partitionOf(tablePrefix, part.path())).distinct().count();
 
         // a second copy of every part (inserted now): every partition then has two small parts; Python's merged parts carry Hive keys as columns
         long insertTime = insertCopies(fileIo, tablePrefix, schema, alive);
@@ -1113,7 +1115,7 @@ public class TestIcedbMaintenanceProcedures
 
     private static List<String> logKeys(S3TestingFileIo fileIo, String prefix)
     {
-        return ImmutableList.copyOf(TableLogs.read(fileIo, prefix).logs().keySet());
+        return ImmutableList.copyOf(TableLog.uncached(fileIo, prefix).readAll().logs().keySet());
     }
 
     private LogFile assertReencodesIdentically(String key)

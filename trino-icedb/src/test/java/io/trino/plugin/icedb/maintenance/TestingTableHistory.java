@@ -8,6 +8,8 @@ import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.table.TableLog;
+import io.icedb.engine.table.TableLogs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +98,7 @@ final class TestingTableHistory
     {
         String files = String.join(", ", parts.stream().map(part -> "'" + localParts.get(part.path()) + "'").toList());
         Part merged = writePart(partition, "SELECT * FROM read_parquet([%s], union_by_name = true)".formatted(files), timestampMillis);
-        TableLogs logs = TableLogs.read(fileIo, tablePrefix);
+        TableLogs logs = TableLog.uncached(fileIo, tablePrefix).readAll();
         Snapshot snapshot = logs.fold();
         Set<String> replaced = parts.stream().map(FileMarker::path).collect(toImmutableSet());
         MergedLogBuilder.MergedLog log = MergedLogBuilder.build(snapshot, logs.asMap(), replaced, List.of(merged.marker()), merged.schema(), "test", timestampMillis);

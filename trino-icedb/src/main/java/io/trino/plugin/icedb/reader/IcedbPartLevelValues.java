@@ -1,5 +1,7 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
+import io.trino.plugin.icedb.IcedbColumnHandle;
+import io.trino.plugin.icedb.IcedbSplit;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.spi.connector.ColumnHandle;

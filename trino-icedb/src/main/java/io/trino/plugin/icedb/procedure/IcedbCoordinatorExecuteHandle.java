@@ -1,7 +1,7 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.procedure;
 
 import io.airlift.units.Duration;
-import io.trino.spi.connector.ConnectorTableExecuteHandle;
+import io.trino.plugin.icedb.IcedbTableHandle;
 
 import java.util.Optional;
 
@@ -11,22 +11,21 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code ALTER TABLE ... EXECUTE cleanup} or {@code remove_orphan_files}: maintenance that runs on the coordinator.
  *
- * @param procedure the table procedure's name ({@code CLEANUP}, {@code REMOVE_ORPHAN_FILES})
  * @param retentionThreshold the {@code retention_threshold} given; empty for the catalog's minimum retention
  */
-public record IcedbCoordinatorExecuteHandle(IcedbTableHandle table, String procedure, Optional<Duration> retentionThreshold)
-        implements ConnectorTableExecuteHandle
+public record IcedbCoordinatorExecuteHandle(IcedbTableHandle table, IcedbTableProcedureId procedureId, Optional<Duration> retentionThreshold)
+        implements IcedbTableExecuteHandle
 {
     public IcedbCoordinatorExecuteHandle
     {
         requireNonNull(table, "table is null");
-        requireNonNull(procedure, "procedure is null");
+        requireNonNull(procedureId, "procedureId is null");
         requireNonNull(retentionThreshold, "retentionThreshold is null");
     }
 
     @Override
     public String toString()
     {
-        return procedure.toLowerCase(ENGLISH) + " of " + table;
+        return procedureId.name().toLowerCase(ENGLISH) + " of " + table;
     }
 }

@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import io.trino.parquet.reader.ParquetReader;
 import io.trino.spi.block.Block;
@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  * Pages of one part: channels read by the Parquet reader, and constant columns (NULL for a column the part lacks,
  * partition keys and hidden columns).
  */
-final class IcedbPageSource
+public final class IcedbPageSource
         implements ConnectorPageSource
 {
     private final ParquetReader reader;
@@ -31,9 +31,9 @@ final class IcedbPageSource
     /**
      * Where an output column comes from: a channel of the reader's pages, or a single-value block.
      */
-    record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant, Optional<Block> rowIdPath)
+    public record ColumnSource(Optional<Integer> channel, Optional<UnaryOperator<Block>> coercion, Optional<Block> constant, Optional<Block> rowIdPath)
     {
-        ColumnSource
+        public ColumnSource
         {
             requireNonNull(channel, "channel is null");
             requireNonNull(coercion, "coercion is null");
@@ -41,12 +41,12 @@ final class IcedbPageSource
             requireNonNull(rowIdPath, "rowIdPath is null");
         }
 
-        static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
+        public static ColumnSource channel(int channel, Optional<UnaryOperator<Block>> coercion)
         {
             return new ColumnSource(Optional.of(channel), coercion, Optional.empty(), Optional.empty());
         }
 
-        static ColumnSource constant(Block block)
+        public static ColumnSource constant(Block block)
         {
             return new ColumnSource(Optional.empty(), Optional.empty(), Optional.of(block), Optional.empty());
         }
@@ -54,13 +54,13 @@ final class IcedbPageSource
         /**
          * The merge row id: the part's location (a single-value block) and the row numbers of the reader's channel.
          */
-        static ColumnSource rowId(int rowNumberChannel, Block path)
+        public static ColumnSource rowId(int rowNumberChannel, Block path)
         {
             return new ColumnSource(Optional.of(rowNumberChannel), Optional.empty(), Optional.empty(), Optional.of(path));
         }
     }
 
-    IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, IcedbPartErrors errors)
+    public IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, IcedbPartErrors errors)
     {
         this.reader = requireNonNull(reader, "reader is null");
         this.columns = List.copyOf(columns);

@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;

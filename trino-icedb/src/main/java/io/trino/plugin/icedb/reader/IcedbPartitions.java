@@ -1,6 +1,5 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
-import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.spec.PartitionPath;
 
 import java.util.Collections;
@@ -9,25 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Partitions of parts, from their keys {@code P/_data/{partition}/{uuid}.parquet} (spec §1), read with the engine's
- * {@link PartitionPath}. The Hive keys of a partition path are what DuckDB's {@code hive_partitioning} exposes.
+ * The Hive keys of a part's partition, as DuckDB's {@code hive_partitioning} exposes them (the engine's
+ * {@link PartitionPath#partitionOf} is the one rule for the partition of a part).
  */
 public final class IcedbPartitions
 {
     private IcedbPartitions() {}
-
-    /**
-     * The partition path of a part; empty when the part is directly under {@code _data/} or not under it at all.
-     */
-    public static String partitionOf(String tablePrefix, String partKey)
-    {
-        try {
-            return PartitionPath.ofDataKey(tablePrefix, partKey).partition();
-        }
-        catch (IcedbException _) {
-            return "";
-        }
-    }
 
     /**
      * The Hive keys of a partition path in path order; a key that appears twice keeps its first value.

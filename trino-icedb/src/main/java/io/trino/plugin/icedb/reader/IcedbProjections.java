@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import com.google.common.collect.ImmutableList;
 import io.trino.spi.block.Block;
@@ -15,14 +15,14 @@ import java.util.Map;
  * Struct fields pushed into the scan: the pruned row type that reads only the fields used, and the extraction of a
  * field from the blocks read.
  */
-final class IcedbProjections
+public final class IcedbProjections
 {
     private IcedbProjections() {}
 
     /**
      * {@code type} with only the fields on {@code paths} (all of a field when some path ends at it), in the original order.
      */
-    static Type prune(Type type, List<List<String>> paths)
+    public static Type prune(Type type, List<List<String>> paths)
     {
         if (paths.stream().anyMatch(List::isEmpty) || !(type instanceof RowType rowType)) {
             return type;
@@ -44,7 +44,7 @@ final class IcedbProjections
     /**
      * The indexes of the fields of {@code path} in the (pruned) row type {@code type}.
      */
-    static List<Integer> fieldIndexes(Type type, List<String> path)
+    public static List<Integer> fieldIndexes(Type type, List<String> path)
     {
         ImmutableList.Builder<Integer> indexes = ImmutableList.builder();
         Type current = type;
@@ -69,7 +69,7 @@ final class IcedbProjections
     /**
      * The field at {@code fieldIndexes} of every row of {@code block}; NULL where a row on the way is NULL.
      */
-    static Block dereference(Block block, List<Integer> fieldIndexes)
+    public static Block dereference(Block block, List<Integer> fieldIndexes)
     {
         Block current = block;
         for (int index : fieldIndexes) {

@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -34,15 +34,15 @@ import static java.lang.String.format;
  * precision, and values beyond decimal(38,0) fail the read), UINTEGER as INT32 UINT_32 and UBIGINT as INT64 UINT_64 (read
  * signed by trino-parquet), JSON as a UTF-8 string (Trino's json values are compact).
  */
-final class IcedbCoercions
+public final class IcedbCoercions
 {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private IcedbCoercions() {}
 
-    record Coercion(Type readType, UnaryOperator<Block> convert) {}
+    public record Coercion(Type readType, UnaryOperator<Block> convert) {}
 
-    static Optional<Coercion> coercion(Type columnType, Type jsonType, org.apache.parquet.schema.Type parquetType)
+    public static Optional<Coercion> coercion(Type columnType, Type jsonType, org.apache.parquet.schema.Type parquetType)
     {
         if (columnType.equals(jsonType)) {
             return Optional.of(new Coercion(VARCHAR, block -> convert(block, VARCHAR, jsonType, IcedbCoercions::canonicalJson)));

@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import io.trino.spi.Page;
 import io.trino.spi.block.Block;
@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * A page of one part in the table's column order, loading each column from the Parquet reader's page only when the
  * engine asks for it (so a selective filter is evaluated before the other columns are decoded).
  */
-final class IcedbSourcePage
+public final class IcedbSourcePage
         implements SourcePage
 {
     private final SourcePage source;

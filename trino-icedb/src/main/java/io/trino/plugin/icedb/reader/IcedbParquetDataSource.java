@@ -1,4 +1,4 @@
-package io.trino.plugin.icedb;
+package io.trino.plugin.icedb.reader;
 
 import io.airlift.slice.Slice;
 import io.trino.filesystem.TrinoInput;

@@ -1,0 +1,84 @@
+package io.icedb.engine.table;
+
+import io.icedb.engine.Snapshot;
+import io.icedb.engine.SnapshotReader;
+import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.LogFileName;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SequencedMap;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Every log of a table, parsed, in read order ({@link TableLog#readAll()}): what a maintenance operation folds after it
+ * took the lease.
+ *
+ * @param logs log key to parsed log, in plain string order of the keys
+ */
+public record TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs)
+{
+    public TableLogs
+    {
+        requireNonNull(tablePrefix, "tablePrefix is null");
+        logs = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(logs));
+    }
+
+    public boolean isEmpty()
+    {
+        return logs.isEmpty();
+    }
+
+    /**
+     * The current snapshot: every log folded.
+     */
+    public Snapshot fold()
+    {
+        return SnapshotReader.fold(tablePrefix, List.copyOf(logs.entrySet()));
+    }
+
+    /**
+     * The greatest name timestamp of the logs, if any.
+     */
+    public Optional<Long> newestTimestamp()
+    {
+        return logs.keySet().stream()
+                .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)).orElseThrow().timestampMillis())
+                .max(Long::compare);
+    }
+
+    /**
+     * The timestamp of a log that sorts after every one of these logs: {@code nowMillis}, or just after the newest log
+     * when a clock ahead of ours stamped it later.
+     */
+    public long nextTimestamp(long nowMillis)
+    {
+        return Math.max(nowMillis, newestTimestamp().map(newest -> newest + 1).orElse(nowMillis));
+    }
+
+    /**
+     * The keys of every part any log names, alive or dead.
+     */
+    public Set<String> referencedParts()
+    {
+        Set<String> referenced = new HashSet<>();
+        for (LogFile logFile : logs.values()) {
+            for (FileMarker marker : logFile.fileMarkers()) {
+                referenced.add(marker.path());
+            }
+        }
+        return referenced;
+    }
+
+    public Map<String, LogFile> asMap()
+    {
+        return logs;
+    }
+}
