@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import static com.google.common.util.concurrent.Uninterruptibles.sleepUninterruptibly;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.APPLIED_THEN_DROPPED;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.APPLIED_THEN_FAILED;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.HANG;
@@ -27,7 +28,6 @@ import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.INTERNAL_ERROR;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.SERVICE_UNAVAILABLE;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.SLOW_DOWN;
 import static io.trino.plugin.icedb.faults.FaultyS3Proxy.Fault.TRUNCATED_BODY;
-import static com.google.common.util.concurrent.Uninterruptibles.sleepUninterruptibly;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD;
