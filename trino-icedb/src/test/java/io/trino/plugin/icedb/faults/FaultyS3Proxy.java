@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
@@ -192,7 +193,7 @@ public final class FaultyS3Proxy
 
     public List<Request> injected()
     {
-        return requests.stream().filter(request -> request.fault().isPresent()).collect(ImmutableList.toImmutableList());
+        return requests.stream().filter(request -> request.fault().isPresent()).collect(toImmutableList());
     }
 
     public void clearRequests()
