@@ -1,5 +1,6 @@
 package io.icedb.launcher;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
@@ -35,6 +36,8 @@ import static org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD;
  * afterwards. The tests boot real servers one after another (the class runs its tests in one thread).
  */
 // each test starts real Trino processes: one at a time, or they starve each other of the machine's cores
+// heavy: starts the real trino-server-476 several times
+@Tag("heavy")
 @Execution(SAME_THREAD)
 final class TestIcedbLauncher
 {

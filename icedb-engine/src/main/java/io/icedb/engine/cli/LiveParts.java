@@ -1,5 +1,6 @@
 package io.icedb.engine.cli;
 
+import io.icedb.engine.spec.PythonJson;
 import io.icedb.engine.spec.Schema;
 
 import java.util.List;
@@ -29,7 +30,7 @@ public final class LiveParts
             case JSON -> {
                 out.append('[');
                 for (int i = 0; i < paths.size(); i++) {
-                    out.append(i == 0 ? "\n  " : ",\n  ").append(jsonString(paths.get(i)));
+                    out.append(i == 0 ? "\n  " : ",\n  ").append(PythonJson.quote(paths.get(i)));
                 }
                 out.append(paths.isEmpty() ? "]\n" : "\n]\n");
             }
@@ -72,29 +73,5 @@ public final class LiveParts
     static String sqlIdentifier(String value)
     {
         return "\"" + value.replace("\"", "\"\"") + "\"";
-    }
-
-    static String jsonString(String value)
-    {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u%04x".formatted((int) c));
-                    }
-                    else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -6,13 +6,11 @@ import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
-import io.icedb.engine.spec.LogTombstone;
 import io.icedb.engine.spec.Schema;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,32 +119,14 @@ public final class MergedLogBuilder
             }
         }
 
-        LinkedHashMap<String, FileMarker> markers = new LinkedHashMap<>();
-        LinkedHashMap<String, Long> logTombstones = new LinkedHashMap<>();
-        for (String logKey : sources) {
-            LogFile log = snapshotLogs.get(logKey);
-            for (LogTombstone tombstone : log.logTombstones()) {
-                logTombstones.merge(tombstone.path(), tombstone.tombstonedMillis(), Math::min);
-            }
-            for (FileMarker marker : log.fileMarkers()) {
-                FileMarker state = current.get(marker.path());
-                if (replacedPaths.contains(marker.path())) {
-                    state = state.withTombstone(nowMillis);
-                }
-                markers.putIfAbsent(marker.path(), state);
-            }
-        }
-        for (String logKey : sources) {
-            logTombstones.putIfAbsent(logKey, nowMillis);
-        }
-        for (FileMarker part : newParts) {
-            markers.put(part.path(), part);
-        }
+        SupersedingLog merged = new SupersedingLog(sources, snapshotLogs, marker -> {
+            FileMarker state = current.get(marker.path());
+            return replacedPaths.contains(marker.path()) ? state.withTombstone(nowMillis) : state;
+        }, nowMillis);
+        newParts.forEach(merged::put);
 
         Schema schema = snapshot.schema().union(newPartsSchema, key);
-        List<LogTombstone> tombstoneLines = new ArrayList<>();
-        logTombstones.forEach((path, millis) -> tombstoneLines.add(new LogTombstone(path, millis)));
-        LogFile log = new LogFile(nowMillis, schema, tombstoneLines, List.copyOf(markers.values()));
+        LogFile log = new LogFile(nowMillis, schema, merged.logTombstones(), merged.markers());
         return new MergedLog(new PlannedLog(key, name, log), sources);
     }
 }

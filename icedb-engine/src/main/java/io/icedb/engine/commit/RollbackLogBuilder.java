@@ -6,12 +6,10 @@ import io.icedb.engine.exceptions.CommitConflictException;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileName;
-import io.icedb.engine.spec.LogTombstone;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,26 +115,11 @@ public final class RollbackLogBuilder
             }
         }
 
-        LinkedHashMap<String, FileMarker> markers = new LinkedHashMap<>();
-        LinkedHashMap<String, Long> logTombstones = new LinkedHashMap<>();
-        for (String logKey : sources) {
-            LogFile log = snapshotLogs.get(logKey);
-            for (LogTombstone tombstone : log.logTombstones()) {
-                logTombstones.merge(tombstone.path(), tombstone.tombstonedMillis(), Math::min);
-            }
-            for (FileMarker marker : log.fileMarkers()) {
-                markers.putIfAbsent(marker.path(), changed.getOrDefault(marker.path(), currentState.get(marker.path())));
-            }
-        }
-        for (String logKey : sources) {
-            logTombstones.putIfAbsent(logKey, nowMillis);
-        }
+        SupersedingLog rollback = new SupersedingLog(sources, snapshotLogs, marker -> changed.getOrDefault(marker.path(), currentState.get(marker.path())), nowMillis);
         // a restored part no current log lists any more (a cleanup outside ours dropped its marker)
-        changed.forEach(markers::putIfAbsent);
+        changed.values().forEach(rollback::putIfAbsent);
 
-        List<LogTombstone> tombstoneLines = new ArrayList<>();
-        logTombstones.forEach((path, millis) -> tombstoneLines.add(new LogTombstone(path, millis)));
-        LogFile log = new LogFile(nowMillis, current.schema(), tombstoneLines, List.copyOf(markers.values()));
+        LogFile log = new LogFile(nowMillis, current.schema(), rollback.logTombstones(), rollback.markers());
         return Optional.of(new RollbackLog(new PlannedLog(key, name, log), sources, removed, restored));
     }
 }

@@ -5,7 +5,7 @@ package io.icedb.engine.spec;
  * {@code ", "} and {@code ": "}), so that the log files we write are byte-identical to Python IceDB's (spec §2).
  * The output is always pure ASCII.
  */
-final class PythonJson
+public final class PythonJson
 {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
@@ -17,6 +17,13 @@ final class PythonJson
      * ASCII (space to {@code ~}) as {@code \}{@code uXXXX} in lowercase hex. A character above the BMP is already
      * a surrogate pair in a Java string, so it comes out as two escapes, as in Python.
      */
+    public static String quote(String value)
+    {
+        StringBuilder out = new StringBuilder();
+        appendString(out, value);
+        return out.toString();
+    }
+
     static void appendString(StringBuilder out, String value)
     {
         out.append('"');

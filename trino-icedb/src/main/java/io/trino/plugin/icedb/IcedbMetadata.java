@@ -1,23 +1,17 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.trino.filesystem.TrinoFileSystemFactory;
-import io.trino.plugin.base.projection.ApplyProjectionUtil;
-import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepresentation;
-import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
 import io.trino.plugin.icedb.dml.IcedbMergeTableHandle;
 import io.trino.plugin.icedb.dml.IcedbRowLevelOperations;
 import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
-import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
-import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
@@ -27,7 +21,6 @@ import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.TrinoException;
-import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.BeginTableExecuteResult;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
@@ -56,8 +49,6 @@ import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.expression.ConnectorExpression;
-import io.trino.spi.expression.Variable;
-import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
@@ -66,7 +57,6 @@ import io.trino.spi.type.Type;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +69,11 @@ import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
-import static com.google.common.collect.ImmutableSet.toImmutableSet;
-import static io.trino.plugin.base.projection.ApplyProjectionUtil.extractSupportedProjectedColumns;
-import static io.trino.plugin.base.projection.ApplyProjectionUtil.replaceWithNewVariables;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
-import static java.util.function.Function.identity;
 
 /**
  * Translates Trino's metadata calls to the catalog and the engine's snapshots. One instance per transaction: it
@@ -278,42 +264,7 @@ public final class IcedbMetadata
     public Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorSession session, ConnectorTableHandle tableHandle, Constraint constraint)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        TupleDomain<IcedbColumnHandle> summary = constraint.getSummary().transformKeys(IcedbColumnHandle.class::cast);
-        if (summary.isNone()) {
-            TupleDomain<IcedbColumnHandle> none = TupleDomain.none();
-            if (table.enforcedPredicate().isNone()) {
-                return Optional.empty();
-            }
-            return Optional.of(new ConstraintApplicationResult<>(table.withPredicates(none, none), TupleDomain.all(), constraint.getExpression(), false));
-        }
-        Map<IcedbColumnHandle, Domain> domains = summary.getDomains().orElseThrow();
-        Map<String, Type> identityColumns = view(session, table).partitionFields().stream()
-                .filter(field -> field.field().transform() == PartitionTransform.IDENTITY)
-                .collect(toImmutableMap(field -> field.field().column(), PartitionFieldType::type, (first, _) -> first));
-        // part-level: known from the part's path alone, so the split manager enforces it exactly
-        Map<IcedbColumnHandle, Domain> partLevelDomains = new LinkedHashMap<>();
-        Map<IcedbColumnHandle, Domain> regularDomains = new LinkedHashMap<>();
-        domains.forEach((column, domain) -> {
-            if (column.isPartLevel() || isExactOnPartitions(column, domain, identityColumns)) {
-                partLevelDomains.put(column, domain);
-            }
-            else {
-                regularDomains.put(column, domain);
-            }
-        });
-        TupleDomain<IcedbColumnHandle> partLevel = TupleDomain.withColumnDomains(partLevelDomains);
-        TupleDomain<IcedbColumnHandle> regular = TupleDomain.withColumnDomains(regularDomains);
-
-        TupleDomain<IcedbColumnHandle> enforced = table.enforcedPredicate().intersect(partLevel);
-        TupleDomain<IcedbColumnHandle> unenforced = table.unenforcedPredicate().intersect(regular);
-        if (enforced.equals(table.enforcedPredicate()) && unenforced.equals(table.unenforcedPredicate())) {
-            return Optional.empty();
-        }
-        return Optional.of(new ConstraintApplicationResult<>(
-                table.withPredicates(enforced, unenforced),
-                regular.transformKeys(ColumnHandle.class::cast),
-                constraint.getExpression(),
-                false));
+        return IcedbPushdown.applyFilter(table, constraint, view(session, table));
     }
 
     @Override
@@ -326,45 +277,7 @@ public final class IcedbMetadata
         if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
             return Optional.empty();
         }
-        // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
-        Set<ConnectorExpression> projected = projections.stream()
-                .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())
-                .collect(toImmutableSet());
-        Map<ConnectorExpression, ProjectedColumnRepresentation> representations = projected.stream()
-                .collect(toImmutableMap(identity(), ApplyProjectionUtil::createProjectedColumnRepresentation));
-        if (representations.values().stream().allMatch(ProjectedColumnRepresentation::isVariable)) {
-            return Optional.empty();
-        }
-
-        Map<String, Assignment> newAssignments = new LinkedHashMap<>();
-        ImmutableMap.Builder<ConnectorExpression, Variable> newVariables = ImmutableMap.builder();
-        for (Map.Entry<ConnectorExpression, ProjectedColumnRepresentation> entry : representations.entrySet()) {
-            ProjectedColumnRepresentation representation = entry.getValue();
-            IcedbColumnHandle column = (IcedbColumnHandle) assignments.get(representation.getVariable().getName());
-            for (int fieldIndex : representation.getDereferenceIndices()) {
-                column = column.dereference(fieldIndex);
-            }
-            String name = representation.isVariable() ? representation.getVariable().getName() : column.qualifiedName();
-            newAssignments.put(name, new Assignment(name, column, entry.getKey().getType()));
-            newVariables.put(entry.getKey(), new Variable(name, entry.getKey().getType()));
-        }
-        Map<ConnectorExpression, Variable> variables = newVariables.buildOrThrow();
-        List<ConnectorExpression> newProjections = projections.stream()
-                .map(expression -> replaceWithNewVariables(expression, variables))
-                .collect(toImmutableList());
-        return Optional.of(new ProjectionApplicationResult<>(handle, newProjections, ImmutableList.copyOf(newAssignments.values()), false));
-    }
-
-    /**
-     * Whether a predicate on a column the table is identity-partitioned by holds for all rows of a part or for none,
-     * judged from the part's path (the Iceberg connector enforces such predicates the same way).
-     */
-    private static boolean isExactOnPartitions(IcedbColumnHandle column, Domain domain, Map<String, Type> identityColumns)
-    {
-        return column.kind() == IcedbColumnHandle.Kind.REGULAR
-                && column.isBaseColumn()
-                && identityColumns.containsKey(column.name())
-                && IcedbPartitionPruning.isExactForIdentity(identityColumns.get(column.name()), domain);
+        return IcedbPushdown.applyProjection(handle, projections, assignments);
     }
 
     /**

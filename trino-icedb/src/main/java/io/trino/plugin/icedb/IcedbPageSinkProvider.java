@@ -19,7 +19,6 @@ import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableExecuteHandle;
 import io.trino.spi.connector.ConnectorTransactionHandle;
-import io.trino.spi.connector.DynamicFilter;
 import io.trino.spi.predicate.TupleDomain;
 
 import static java.util.Objects.requireNonNull;
@@ -79,13 +78,7 @@ public final class IcedbPageSinkProvider
                 fileSystemFactory.create(session.getIdentity()),
                 createPageSink(session, merge.insert()),
                 createPageSink(session, merge.insert()),
-                (split, columns) -> pageSourceProvider.createPageSource(
-                        transactionHandle,
-                        session,
-                        split,
-                        table.withPredicates(TupleDomain.all(), TupleDomain.all()),
-                        ImmutableList.copyOf(columns),
-                        DynamicFilter.EMPTY));
+                (split, columns) -> pageSourceProvider.createPageSource(session, table.schemaTableName(), split, ImmutableList.copyOf(columns), TupleDomain.all()));
     }
 
     private ConnectorPageSink createPageSink(ConnectorSession session, IcedbWritableTableHandle table)

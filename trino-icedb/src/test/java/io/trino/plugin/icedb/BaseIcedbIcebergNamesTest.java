@@ -5,10 +5,6 @@ import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -275,36 +271,6 @@ public abstract class BaseIcedbIcebergNamesTest
      * The README's SQL block of the Iceberg names, as written; only the placeholder version of the rollback is replaced
      * by a version the table has (the one after the first insert).
      */
-    @Test
-    public void testReadmeExamples()
-            throws IOException
-    {
-        String readme = Files.readString(readmePath());
-        int marker = readme.indexOf("<!-- README test: iceberg-names");
-        assertThat(marker).isPositive();
-        int start = readme.indexOf("```sql\n", marker) + "```sql\n".length();
-        String block = readme.substring(start, readme.indexOf("```", start));
-        List<String> statements = Arrays.stream(block.split(";\n")).map(String::strip).filter(statement -> !statement.isEmpty()).toList();
-        assertThat(statements).hasSize(13);
-        for (String statement : statements) {
-            if (statement.startsWith("CALL icedb.system.rollback_to_snapshot")) {
-                assertThat(statement).contains("1795579471416");
-                long afterFirstInsert = versions("iceberg_names.events").get(1);
-                getQueryRunner().execute(statement.replace("1795579471416", String.valueOf(afterFirstInsert)));
-                continue;
-            }
-            getQueryRunner().execute(statement);
-        }
-        assertThat(query(statements.getLast())).matches("VALUES BIGINT '1'");
-    }
-
-    private static Path readmePath()
-    {
-        // the tests run in trino-icedb/
-        Path readme = Path.of("..", "README.md");
-        return Files.exists(readme) ? readme : Path.of("README.md");
-    }
-
     protected List<Long> versions(String table)
     {
         String[] parts = table.split("\\.");

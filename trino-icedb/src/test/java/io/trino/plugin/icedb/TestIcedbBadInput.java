@@ -5,6 +5,7 @@ import io.icedb.engine.spec.LogFileName;
 import io.trino.spi.ErrorCodeSupplier;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 
@@ -43,6 +44,8 @@ import static org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD;
  * {@code docs/bad-input.md}.
  */
 // one case at a time: assertRefused compares every object of schema bad before and after its statement
+// heavy: 46 cases one at a time, each checking every object of its schema
+@Tag("heavy")
 @Execution(SAME_THREAD)
 public class TestIcedbBadInput
         extends AbstractTestQueryFramework

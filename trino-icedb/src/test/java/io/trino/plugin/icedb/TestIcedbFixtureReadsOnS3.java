@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
@@ -11,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The fixture buckets uploaded to an S3 server in the JVM; tables registered where Python wrote them.
  */
+// heavy: the same fixture reads as on the local file system, against the in-JVM S3 server
+@Tag("heavy")
 public class TestIcedbFixtureReadsOnS3
         extends BaseIcedbFixtureReadsTest
 {

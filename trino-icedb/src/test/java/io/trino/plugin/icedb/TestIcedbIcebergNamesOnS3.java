@@ -1,9 +1,12 @@
 package io.trino.plugin.icedb;
 
 import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.Tag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// heavy: the same tests as on the local file system, against the in-JVM S3 server
+@Tag("heavy")
 public class TestIcedbIcebergNamesOnS3
         extends BaseIcedbIcebergNamesTest
 {
