@@ -156,7 +156,9 @@ public final class TableLog
      * <p>
      * When the create finds the name taken, the existing object is read: if its bytes are ours, an earlier attempt
      * succeeded (an SDK retry of a PUT that succeeded answers 412) and the commit is done; otherwise it is a genuine
-     * collision and the commit retries with a fresh name (and a freshly read schema). The content is unique to the
+     * collision and the commit retries with a fresh name (and a freshly read schema). When the object cannot be read
+     * back, the create may have been applied: the next attempt creates the same key with the same bytes, never the same
+     * parts under another name (which would commit them twice). The content is unique to the
      * commit (its parts are named by random UUIDs, and {@code hosts} gives names with random characters), so equal bytes
      * prove the object is ours.
      *
@@ -186,33 +188,53 @@ public final class TableLog
     static String createInsertLog(IcedbFileIo fileIo, String tablePrefix, Supplier<Schema> schema, List<FileMarker> parts, Supplier<String> hosts, LongSupplier clock)
     {
         IOException lastFailure = null;
+        PlannedLog planned = null;
+        byte[] content = null;
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-            PlannedLog planned = InsertLogBuilder.build(tablePrefix, hosts.get(), clock.getAsLong(), schema.get(), parts);
-            byte[] content = LogFileParser.write(planned.content());
+            if (planned == null) {
+                planned = InsertLogBuilder.build(tablePrefix, hosts.get(), clock.getAsLong(), schema.get(), parts);
+                content = LogFileParser.write(planned.content());
+            }
+            String key = planned.key();
             try {
-                fileIo.createExclusive(planned.key(), content);
-                return planned.key();
+                fileIo.createExclusive(key, content);
+                return key;
             }
             catch (IOException e) {
+                lastFailure = e;
                 // a 412 (FileAlreadyExistsException) or an ambiguous failure (a multipart 412, a lost response):
                 // the object may be there, and may be ours
+                boolean ours;
                 try {
-                    if (isOurs(fileIo, planned.key(), content)) {
-                        LOG.log(INFO, () -> "Log %s of table '%s' exists with our content: an earlier attempt of the create succeeded".formatted(planned.key(), tablePrefix));
-                        return planned.key();
-                    }
+                    ours = isOurs(fileIo, key, content);
                 }
                 catch (IOException readFailure) {
+                    // we cannot tell whether an attempt of this create was applied: creating the same parts under
+                    // another name could commit them twice, so the next attempt creates the same key with the same
+                    // bytes, and its answer (or the read after it) tells
                     e.addSuppressed(readFailure);
+                    LOG.log(WARNING, () -> "Creating log %s of table '%s' failed and the log could not be read back; retrying the same log".formatted(key, tablePrefix), e);
+                    continue;
+                }
+                if (ours) {
+                    LOG.log(INFO, () -> "Log %s of table '%s' exists with our content: an earlier attempt of the create succeeded".formatted(key, tablePrefix));
+                    return key;
                 }
                 if (e instanceof FileAlreadyExistsException) {
-                    LOG.log(WARNING, () -> "Log name %s of table '%s' is taken by another writer; retrying with a fresh name".formatted(planned.key(), tablePrefix));
+                    LOG.log(WARNING, () -> "Log name %s of table '%s' is taken by another writer; retrying with a fresh name".formatted(key, tablePrefix));
                 }
                 else {
-                    LOG.log(WARNING, () -> "Creating log %s of table '%s' failed; retrying with a fresh name".formatted(planned.key(), tablePrefix), e);
+                    LOG.log(WARNING, () -> "Creating log %s of table '%s' failed; retrying with a fresh name".formatted(key, tablePrefix), e);
                 }
-                lastFailure = e;
+                planned = null;
             }
+        }
+        if (planned != null) {
+            // the last attempts could not find out whether the log exists
+            throw new CommitFailedException(
+                    "Commit to table '%s' failed after %s attempts and its outcome is unknown: log %s may or may not exist (check the table before retrying the statement): %s"
+                            .formatted(tablePrefix, MAX_COMMIT_ATTEMPTS, planned.key(), lastFailure.getMessage()),
+                    lastFailure);
         }
         throw new CommitFailedException(
                 "Failed to commit to table '%s' after %s attempts: %s".formatted(tablePrefix, MAX_COMMIT_ATTEMPTS, lastFailure == null ? "" : lastFailure.getMessage()),

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb;
 
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import io.airlift.bootstrap.Bootstrap;
 import io.airlift.json.JsonModule;
 import io.opentelemetry.api.OpenTelemetry;
@@ -27,10 +28,28 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.trino.plugin.base.Versions.checkStrictSpiVersionMatch;
+import static java.util.Objects.requireNonNull;
 
 public final class IcedbConnectorFactory
         implements ConnectorFactory
 {
+    private final Optional<Module> fileSystemModule;
+
+    public IcedbConnectorFactory()
+    {
+        this(Optional.empty());
+    }
+
+    /**
+     * @param fileSystemModule binds the {@link io.trino.filesystem.TrinoFileSystemFactory} every storage access of the
+     * connector goes through, instead of Trino's file-system module (a test hook, as the Iceberg connector's
+     * {@code TestingIcebergPlugin}: the tests install a fault-injecting file system with it). The plugin never sets it.
+     */
+    public IcedbConnectorFactory(Optional<Module> fileSystemModule)
+    {
+        this.fileSystemModule = requireNonNull(fileSystemModule, "fileSystemModule is null");
+    }
+
     @Override
     public String getName()
     {
@@ -50,7 +69,7 @@ public final class IcedbConnectorFactory
                     new JsonModule(),
                     new IcedbModule(localStorageRoot(config), StorageErrors.fromCatalogConfig(config)),
                     new IcedbSecurityModule(),
-                    new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false),
+                    fileSystemModule.orElseGet(() -> new FileSystemModule(catalogName, context.getNodeManager(), context.getOpenTelemetry(), false)),
                     binder -> {
                         binder.bind(ClassLoader.class).toInstance(classLoader);
                         binder.bind(OpenTelemetry.class).toInstance(context.getOpenTelemetry());

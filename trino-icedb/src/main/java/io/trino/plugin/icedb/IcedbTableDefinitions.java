@@ -3,11 +3,14 @@ package io.trino.plugin.icedb;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
+import io.airlift.log.Logger;
 import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.types.DuckDbTypes;
+import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
+import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
 import io.trino.plugin.icedb.dml.IcedbTableReplacement;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
@@ -54,15 +57,19 @@ import static java.util.Objects.requireNonNull;
  */
 public final class IcedbTableDefinitions
 {
+    private static final Logger log = Logger.get(IcedbTableDefinitions.class);
+
     private final IcedbCatalog catalog;
     private final IcedbFileIoFactory fileIoFactory;
     private final IcedbSnapshotLoader snapshotLoader;
     private final IcedbMaintenance maintenance;
+    private final TrinoFileSystemFactory fileSystemFactory;
     private final TrinoToDuckDbTypes trinoToDuckDbTypes;
 
     @Inject
-    public IcedbTableDefinitions(IcedbCatalog catalog, IcedbFileIoFactory fileIoFactory, IcedbSnapshotLoader snapshotLoader, IcedbMaintenance maintenance, TypeManager typeManager)
+    public IcedbTableDefinitions(IcedbCatalog catalog, IcedbFileIoFactory fileIoFactory, IcedbSnapshotLoader snapshotLoader, IcedbMaintenance maintenance, TypeManager typeManager, TrinoFileSystemFactory fileSystemFactory)
     {
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
@@ -183,6 +190,17 @@ public final class IcedbTableDefinitions
         }
         catch (StorageException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to check the location %s of table %s", location, tableName), e);
+        }
+        if (holdsTable && catalog.isDropped(session.getIdentity(), location)) {
+            // a DROP TABLE that stopped after marking the table dropped (its commit point): finish it
+            log.warn("Table %s at %s was marked dropped by a DROP TABLE that did not finish: deleting its objects before creating the table", tableName, location);
+            new IcedbTableDeletion(maintenance).drop(session, maintenance.table(session, tableName, location), fileSystemFactory.create(session.getIdentity()));
+            try {
+                holdsTable = snapshotLoader.tableLog(session.getIdentity(), location).hasLogs();
+            }
+            catch (StorageException e) {
+                throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to check the location %s of table %s", location, tableName), e);
+            }
         }
         if (holdsTable && !registerLocation) {
             // a concurrent statement created the table since this one looked it up

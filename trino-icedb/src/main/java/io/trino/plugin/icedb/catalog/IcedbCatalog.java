@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.icedb.engine.exceptions.StorageException;
+import io.icedb.engine.identity.TableIdentity;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.spec.TablePaths;
 import io.icedb.engine.table.TableLog;
@@ -129,10 +130,29 @@ public final class IcedbCatalog
         }
         try {
             // a table has at least one log; an empty _log directory (left on a local file system by a DROP) is no table
-            return TableLog.uncached(fileIoFactory.create(identity, managed), managed.prefix()).hasLogs() ? Optional.of(managed) : Optional.empty();
+            if (!TableLog.uncached(fileIoFactory.create(identity, managed), managed.prefix()).hasLogs()) {
+                return Optional.empty();
+            }
+            return isDropped(identity, managed) ? Optional.empty() : Optional.of(managed);
         }
         catch (StorageException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, fileIoFactory.errors().describe(format("Failed to look up table %s at %s", table, managed), e), e);
+        }
+    }
+
+    /**
+     * Whether a DROP TABLE marked the table's identity dropped: its first write, and the point from which the table is
+     * gone, so that a DROP interrupted while it deletes the table's objects never shows a table missing some of them.
+     * A CREATE of the name finishes such a DROP. An identity that cannot be read leaves the table visible (its reads
+     * report the object).
+     */
+    public boolean isDropped(ConnectorIdentity identity, IcedbTableLocation location)
+    {
+        try {
+            return TableIdentity.read(fileIoFactory.create(identity, location), location.prefix()).dropped();
+        }
+        catch (IOException | RuntimeException _) {
+            return false;
         }
     }
 

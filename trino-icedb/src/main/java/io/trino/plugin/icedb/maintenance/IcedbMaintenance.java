@@ -56,6 +56,7 @@ public final class IcedbMaintenance
     private final IcedbSnapshotLoader snapshotLoader;
     private final NodeManager nodeManager;
     private final Duration leaseDuration;
+    private final LeaseOptions leaseOptions;
     private final Clock clock;
     private final ScheduledExecutorService renewals = newSingleThreadScheduledExecutor(daemonThreadsNamed("icedb-lease-renewal-%s"));
 
@@ -66,6 +67,7 @@ public final class IcedbMaintenance
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.leaseDuration = config.getLeaseDuration().toJavaTime();
+        this.leaseOptions = new LeaseOptions(config.getLeaseClockSkewAllowance().toJavaTime(), LeaseOptions.DEFAULT.pollInterval());
         this.clock = Clock.systemUTC();
     }
 
@@ -150,7 +152,7 @@ public final class IcedbMaintenance
      */
     public LeaseHandle acquireLease(ConnectorSession session, MaintainedTable table, String operation, Duration waitTimeout)
     {
-        LeaseHandle lease = new MaintenanceLease(table.fileIo(), table.prefix(), clock, LeaseOptions.DEFAULT).acquire(holder(session, operation), leaseDuration, waitTimeout);
+        LeaseHandle lease = new MaintenanceLease(table.fileIo(), table.prefix(), clock, leaseOptions).acquire(holder(session, operation), leaseDuration, waitTimeout);
         // a live holder renews its lease every third of its duration; a crashed one stops, and its lease frees soon after
         AutoCloseable renewal = keepRenewed(table, lease);
         lease.onRelease(() -> {

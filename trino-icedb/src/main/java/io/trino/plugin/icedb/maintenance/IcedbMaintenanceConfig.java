@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 
 import static java.util.concurrent.TimeUnit.DAYS;
 import static java.util.concurrent.TimeUnit.MINUTES;
+import static java.util.concurrent.TimeUnit.SECONDS;
 
 /**
  * Limits of the maintenance procedures ({@code merge}, {@code cleanup}, {@code remove_orphan_files}).
@@ -17,6 +18,7 @@ public class IcedbMaintenanceConfig
     private Duration cleanupMinRetention = new Duration(7, DAYS);
     private Duration removeOrphanFilesMinRetention = new Duration(7, DAYS);
     private Duration leaseDuration = new Duration(1, MINUTES);
+    private Duration leaseClockSkewAllowance = new Duration(10, SECONDS);
 
     @NotNull
     public Duration getCleanupMinRetention()
@@ -58,6 +60,20 @@ public class IcedbMaintenanceConfig
     public IcedbMaintenanceConfig setLeaseDuration(Duration leaseDuration)
     {
         this.leaseDuration = leaseDuration;
+        return this;
+    }
+
+    @NotNull
+    public Duration getLeaseClockSkewAllowance()
+    {
+        return leaseClockSkewAllowance;
+    }
+
+    @Config("icedb.maintenance.lease-clock-skew-allowance")
+    @ConfigDescription("How long after its expiry a lease still counts as held, for holders whose clock is behind; it only delays taking over the lease of a crashed holder")
+    public IcedbMaintenanceConfig setLeaseClockSkewAllowance(Duration leaseClockSkewAllowance)
+    {
+        this.leaseClockSkewAllowance = leaseClockSkewAllowance;
         return this;
     }
 }

@@ -22,7 +22,8 @@ public class TestIcedbMaintenanceConfig
         assertRecordedDefaults(recordDefaults(IcedbMaintenanceConfig.class)
                 .setCleanupMinRetention(new Duration(7, DAYS))
                 .setRemoveOrphanFilesMinRetention(new Duration(7, DAYS))
-                .setLeaseDuration(new Duration(1, MINUTES)));
+                .setLeaseDuration(new Duration(1, MINUTES))
+                .setLeaseClockSkewAllowance(new Duration(10, SECONDS)));
     }
 
     @Test
@@ -32,12 +33,14 @@ public class TestIcedbMaintenanceConfig
                 .put("icedb.cleanup.min-retention", "1h")
                 .put("icedb.remove-orphan-files.min-retention", "2h")
                 .put("icedb.maintenance.lease-duration", "30s")
+                .put("icedb.maintenance.lease-clock-skew-allowance", "2s")
                 .buildOrThrow();
 
         IcedbMaintenanceConfig expected = new IcedbMaintenanceConfig()
                 .setCleanupMinRetention(new Duration(1, HOURS))
                 .setRemoveOrphanFilesMinRetention(new Duration(2, HOURS))
-                .setLeaseDuration(new Duration(30, SECONDS));
+                .setLeaseDuration(new Duration(30, SECONDS))
+                .setLeaseClockSkewAllowance(new Duration(2, SECONDS));
 
         assertFullMapping(properties, expected);
     }
