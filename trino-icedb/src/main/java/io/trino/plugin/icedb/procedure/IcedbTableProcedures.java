@@ -112,7 +112,8 @@ public final class IcedbTableProcedures
                     .collect(toImmutableList());
         }
         if (fields.isEmpty()) {
-            return Optional.empty();
+            // an unpartitioned table: every row to one writer (a bucket function without fields), so one merged part
+            return Optional.of(new ConnectorTableLayout(new IcedbPartitioningHandle(List.of(), List.of()), List.of(), false));
         }
         List<String> layoutColumns = fields.stream().map(IcedbPartitionField::column).distinct().collect(toImmutableList());
         List<Integer> channels = fields.stream().map(field -> layoutColumns.indexOf(field.column())).collect(toImmutableList());
