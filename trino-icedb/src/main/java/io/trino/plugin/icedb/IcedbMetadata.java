@@ -1,11 +1,13 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.NoSnapshotException;
+import io.icedb.engine.spec.FileMarker;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.catalog.IcedbTableDeletion;
@@ -15,12 +17,15 @@ import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.mv.IcedbMaterializedViewRefresh;
+import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
+import io.trino.spi.RefreshType;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.BeginTableExecuteResult;
 import io.trino.spi.connector.ColumnHandle;
@@ -28,6 +33,7 @@ import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
+import io.trino.spi.connector.ConnectorMaterializedViewDefinition;
 import io.trino.spi.connector.ConnectorMergeTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorOutputMetadata;
@@ -41,6 +47,7 @@ import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.ConnectorTableVersion;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
+import io.trino.spi.connector.MaterializedViewFreshness;
 import io.trino.spi.connector.ProjectionApplicationResult;
 import io.trino.spi.connector.RelationColumnsMetadata;
 import io.trino.spi.connector.RetryMode;
@@ -55,7 +62,6 @@ import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.statistics.TableStatistics;
 import io.trino.spi.type.Type;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
@@ -97,6 +103,8 @@ public final class IcedbMetadata
     private final IcedbTableProcedures tableProcedures;
     private final IcedbRowLevelOperations rowLevelOperations;
     private final TrinoFileSystemFactory fileSystemFactory;
+    private final IcedbMaterializedViews materializedViews;
+    private final IcedbMaterializedViewRefresh materializedViewRefresh;
     private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentMap<SnapshotKey, IcedbTableView> views = new ConcurrentHashMap<>();
 
@@ -111,8 +119,11 @@ public final class IcedbMetadata
             IcedbOrphanFileRemover orphanFileRemover,
             TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec,
-            IcedbTableStatistics tableStatistics)
+            IcedbTableStatistics tableStatistics,
+            IcedbMaterializedViews materializedViews)
     {
+        this.materializedViews = requireNonNull(materializedViews, "materializedViews is null");
+        this.materializedViewRefresh = new IcedbMaterializedViewRefresh(materializedViews, commits, maintenance, fileSystemFactory, partCodec);
         this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
@@ -481,6 +492,7 @@ public final class IcedbMetadata
     {
         tableProcedures.releaseUnfinished();
         rowLevelOperations.abort();
+        materializedViewRefresh.abort();
     }
 
     /**
@@ -490,6 +502,7 @@ public final class IcedbMetadata
     {
         tableProcedures.releaseUnfinished();
         rowLevelOperations.abort();
+        materializedViewRefresh.abort();
     }
 
     // DELETE, UPDATE, MERGE and TRUNCATE: dml/IcedbRowLevelOperations
@@ -549,6 +562,95 @@ public final class IcedbMetadata
     {
         IcedbMergeTableHandle merge = (IcedbMergeTableHandle) mergeTableHandle;
         rowLevelOperations.finishMerge(session, merge.table(), merge.insert(), fragments);
+    }
+
+    // materialized views: mv/IcedbMaterializedViews and mv/IcedbMaterializedViewRefresh
+
+    @Override
+    public void createMaterializedView(ConnectorSession session, SchemaTableName viewName, ConnectorMaterializedViewDefinition definition, Map<String, Object> properties, boolean replace, boolean ignoreExisting)
+    {
+        materializedViews.create(session, viewName, definition, properties, replace, ignoreExisting);
+    }
+
+    @Override
+    public void dropMaterializedView(ConnectorSession session, SchemaTableName viewName)
+    {
+        materializedViews.drop(session, viewName);
+    }
+
+    @Override
+    public List<SchemaTableName> listMaterializedViews(ConnectorSession session, Optional<String> schemaName)
+    {
+        return materializedViews.list(session, schemaName);
+    }
+
+    @Override
+    public Map<SchemaTableName, ConnectorMaterializedViewDefinition> getMaterializedViews(ConnectorSession session, Optional<String> schemaName)
+    {
+        ImmutableMap.Builder<SchemaTableName, ConnectorMaterializedViewDefinition> views = ImmutableMap.builder();
+        for (SchemaTableName name : listMaterializedViews(session, schemaName)) {
+            materializedViews.get(session, name).ifPresent(view -> views.put(name, view));
+        }
+        return views.buildKeepingLast();
+    }
+
+    @Override
+    public Optional<ConnectorMaterializedViewDefinition> getMaterializedView(ConnectorSession session, SchemaTableName viewName)
+    {
+        return materializedViews.get(session, viewName);
+    }
+
+    @Override
+    public Map<String, Object> getMaterializedViewProperties(ConnectorSession session, SchemaTableName viewName, ConnectorMaterializedViewDefinition definition)
+    {
+        return materializedViews.properties(session, viewName);
+    }
+
+    @Override
+    public MaterializedViewFreshness getMaterializedViewFreshness(ConnectorSession session, SchemaTableName viewName)
+    {
+        return materializedViews.freshness(session, viewName);
+    }
+
+    @Override
+    public boolean delegateMaterializedViewRefreshToConnector(ConnectorSession session, SchemaTableName viewName)
+    {
+        return false;
+    }
+
+    @Override
+    public ConnectorInsertTableHandle beginRefreshMaterializedView(ConnectorSession session, ConnectorTableHandle tableHandle, List<ConnectorTableHandle> sourceTableHandles, RetryMode retryMode, RefreshType refreshType)
+    {
+        IcedbTableHandle storage = (IcedbTableHandle) tableHandle;
+        materializedViewRefresh.begin(session, storage, sourceTableHandles, refreshType, source -> snapshot(session, source));
+        IcedbTableView view = view(session, storage);
+        List<IcedbColumnHandle> columns = view.columns().stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
+                .collect(toImmutableList());
+        return commits.beginInsert(session, storage, columns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishRefreshMaterializedView(
+            ConnectorSession session,
+            ConnectorTableHandle tableHandle,
+            ConnectorInsertTableHandle insertHandle,
+            Collection<Slice> fragments,
+            Collection<ComputedStatistics> computedStatistics,
+            List<ConnectorTableHandle> sourceTableHandles,
+            List<String> sourceTableFunctions)
+    {
+        materializedViewRefresh.finish(session, (IcedbWritableTableHandle) insertHandle, fragments);
+        return Optional.empty();
+    }
+
+    /**
+     * The parts the running {@code REFRESH MATERIALIZED VIEW} reads of the source table at {@code location}, when the
+     * refresh is incremental; empty for every other scan.
+     */
+    public Optional<List<FileMarker>> refreshScan(String location)
+    {
+        return materializedViewRefresh.scan(location);
     }
 
     private record SnapshotKey(String location, long upperBound)

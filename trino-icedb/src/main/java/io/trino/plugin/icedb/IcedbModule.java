@@ -21,6 +21,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMaintenanceConfig;
 import io.trino.plugin.icedb.maintenance.IcedbMergeCommit;
 import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
 import io.trino.plugin.icedb.procedure.ExpireSnapshotsTableProcedure;
@@ -80,6 +81,7 @@ public final class IcedbModule
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
         binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbMaterializedViews.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
 
         configBinder(binder).bindConfig(IcedbWriterConfig.class);

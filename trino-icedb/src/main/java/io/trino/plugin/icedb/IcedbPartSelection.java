@@ -62,6 +62,14 @@ public final class IcedbPartSelection
      */
     public List<FileMarker> byPartition(TupleDomain<IcedbColumnHandle> predicate)
     {
+        return byPartition(predicate, view.snapshot().aliveFiles());
+    }
+
+    /**
+     * The parts of {@code candidates} whose partition can satisfy {@code predicate}.
+     */
+    public List<FileMarker> byPartition(TupleDomain<IcedbColumnHandle> predicate, List<FileMarker> candidates)
+    {
         if (predicate.isNone()) {
             return ImmutableList.of();
         }
@@ -73,7 +81,7 @@ public final class IcedbPartSelection
                 .collect(toImmutableMap(entry -> entry.getKey().name(), Map.Entry::getValue, (first, _) -> first));
         TupleDomain<IcedbColumnHandle> partLevel = predicate.filter((column, _) -> column.isPartLevel());
         ImmutableList.Builder<FileMarker> parts = ImmutableList.builder();
-        for (FileMarker part : view.snapshot().aliveFiles()) {
+        for (FileMarker part : candidates) {
             String partition = PartitionPath.partitionOf(location.prefix(), part.path());
             IcedbSplit whole = new IcedbSplit(location.root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), partition, part.createdMillis());
             if (!IcedbPartLevelValues.matches(whole, partLevel)

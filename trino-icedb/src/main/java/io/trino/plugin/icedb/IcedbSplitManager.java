@@ -54,7 +54,8 @@ public final class IcedbSplitManager
         if (table.enforcedPredicate().isNone() || table.unenforcedPredicate().isNone()) {
             return splitSource(table, ImmutableList.of());
         }
-        IcedbTableView view = transactionManager.get(transaction).view(session, table);
+        IcedbMetadata metadata = transactionManager.get(transaction);
+        IcedbTableView view = metadata.view(session, table);
         IcedbPartSelection selection = new IcedbPartSelection(table, view);
         if (table.executeParts().isPresent()) {
             // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
@@ -68,7 +69,10 @@ public final class IcedbSplitManager
             TupleDomain<IcedbColumnHandle> predicate = table.enforcedPredicate()
                     .intersect(table.unenforcedPredicate())
                     .intersect(dynamic);
-            List<FileMarker> parts = selection.byPartition(predicate);
+            // REFRESH MATERIALIZED VIEW that is incremental scans only the parts the source gained since the last refresh
+            List<FileMarker> parts = metadata.refreshScan(table.location())
+                    .map(candidates -> selection.byPartition(predicate, candidates))
+                    .orElseGet(() -> selection.byPartition(predicate));
             parts = selection.byStatistics(session, statisticsStore, parts, table.unenforcedPredicate().intersect(dynamic));
             return splits(session, table, parts, constraint);
         });

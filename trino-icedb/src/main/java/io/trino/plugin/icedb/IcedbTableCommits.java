@@ -195,17 +195,18 @@ public final class IcedbTableCommits
         return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, writtenPathKeys, false, false, identity);
     }
 
-    public void finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
+    public Optional<String> finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
         List<FileMarker> markers = markers(fragments);
         if (markers.isEmpty()) {
             // nothing was written: no log, the table is unchanged
-            return;
+            return Optional.empty();
         }
         IcedbFileIo fileIo = maintenance.table(session, table.schemaTableName(), table.tableLocation()).fileIo();
         String logKey = IcedbInsertGuard.commit(fileIo, table.schemaTableName(), table.tableLocation(), table.tableIdentity(), markers,
                 () -> commitInsert(session, table.schemaTableName(), table.tableLocation(), writtenSchema(table), markers));
         statisticsStore.writeSidecar(fileIo, table.tableLocation(), logKey, statistics(fragments));
+        return Optional.of(logKey);
     }
 
     /**

@@ -56,6 +56,14 @@ public final class IcedbCatalog
      * The longest schema or table name: both are key prefixes of every object of a table (S3 keys have at most 1,024 bytes).
      */
     public static final int MAX_NAME_LENGTH = 128;
+    /**
+     * The name of a materialized view's storage table, as the Iceberg connector names it: {@code <view>$materialized_view_storage}.
+     */
+    public static final String MATERIALIZED_VIEW_STORAGE_SUFFIX = "$materialized_view_storage";
+    /**
+     * The directory of a schema that holds its materialized views, one storage table directory per view.
+     */
+    public static final String MATERIALIZED_VIEWS_DIRECTORY = "_materialized_views";
     public static final int MAX_COLUMN_NAME_LENGTH = 255;
     /**
      * In the registration of a table created with a {@code location} outside the warehouse: DROP TABLE deletes its
@@ -255,7 +263,30 @@ public final class IcedbCatalog
      */
     public IcedbTableLocation tableDirectory(SchemaTableName table)
     {
+        if (table.getTableName().endsWith(MATERIALIZED_VIEW_STORAGE_SUFFIX)) {
+            String view = table.getTableName().substring(0, table.getTableName().length() - MATERIALIZED_VIEW_STORAGE_SUFFIX.length());
+            return materializedViewDirectory(new SchemaTableName(table.getSchemaName(), view));
+        }
         return warehouse.child(table.getSchemaName()).child(table.getTableName());
+    }
+
+    /**
+     * The directory of materialized view {@code view}: its storage table, whose {@code _icedb/} holds the view's definition.
+     */
+    public IcedbTableLocation materializedViewDirectory(SchemaTableName view)
+    {
+        return warehouse.child(view.getSchemaName()).child(MATERIALIZED_VIEWS_DIRECTORY).child(view.getTableName());
+    }
+
+    /**
+     * The names of the directories under the schema's materialized view directory (each a view when it holds a definition).
+     */
+    public List<String> listMaterializedViewDirectories(ConnectorIdentity identity, String schema)
+    {
+        if (!isValidName(schema)) {
+            return ImmutableList.of();
+        }
+        return listChildren(identity, warehouse.child(schema).child(MATERIALIZED_VIEWS_DIRECTORY));
     }
 
     private String registrationKey(SchemaTableName table)
@@ -289,7 +320,7 @@ public final class IcedbCatalog
         if (cascade) {
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support dropping schemas with CASCADE option");
         }
-        if (!listTables(identity, Optional.of(schemaName)).isEmpty()) {
+        if (!listTables(identity, Optional.of(schemaName)).isEmpty() || !listMaterializedViewDirectories(identity, schemaName).isEmpty()) {
             throw new TrinoException(SCHEMA_NOT_EMPTY, format("Cannot drop non-empty schema '%s'", schemaName));
         }
         IcedbTableLocation schema = warehouse.child(schemaName);
