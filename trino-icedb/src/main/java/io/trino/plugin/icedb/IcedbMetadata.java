@@ -237,7 +237,11 @@ public final class IcedbMetadata
     @Override
     public List<SchemaTableName> listTables(ConnectorSession session, Optional<String> schemaName)
     {
-        return catalog.listTables(session.getIdentity(), schemaName);
+        // tables, and materialized views (Trino lists both here)
+        return ImmutableList.<SchemaTableName>builder()
+                .addAll(catalog.listTables(session.getIdentity(), schemaName))
+                .addAll(materializedViews.list(session, schemaName))
+                .build();
     }
 
     @Override

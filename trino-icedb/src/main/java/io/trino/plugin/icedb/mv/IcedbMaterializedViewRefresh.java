@@ -173,7 +173,7 @@ public final class IcedbMaterializedViewRefresh
                     refresh.incremental(),
                     refresh.partsRead(),
                     maintenance.clock().millis());
-            if (refresh.incremental()) {
+            if (refresh.incremental() || storageIsEmpty(table)) {
                 String logKey = commits.finishInsert(session, insert, fragments)
                         .orElseGet(() -> commits.commitInsert(session, refresh.storage(), refresh.storageLocation(), new Schema(Map.of()), ImmutableList.of()));
                 writeRecord(table, logKey, record);
@@ -204,6 +204,14 @@ public final class IcedbMaterializedViewRefresh
     {
         pending = Optional.empty();
         scans.clear();
+    }
+
+    /**
+     * Whether the storage table has no live part: a full refresh then appends (there is nothing to replace).
+     */
+    private static boolean storageIsEmpty(MaintainedTable table)
+    {
+        return table.log().readAll().fold().aliveFiles().isEmpty();
     }
 
     private static void writeRecord(MaintainedTable table, String logKey, IcedbRefreshRecord record)
