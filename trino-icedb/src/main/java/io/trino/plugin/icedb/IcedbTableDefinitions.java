@@ -16,6 +16,8 @@ import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
+import io.trino.plugin.icedb.mergeengine.IcedbAggregate;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
 import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
@@ -37,11 +39,15 @@ import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static io.trino.plugin.icedb.IcedbTableProperties.AGGREGATES_PROPERTY;
 import static io.trino.plugin.icedb.IcedbTableProperties.COMPRESSION_CODEC_PROPERTY;
 import static io.trino.plugin.icedb.IcedbTableProperties.LOCATION_PROPERTY;
 import static io.trino.plugin.icedb.IcedbTableProperties.PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY;
 import static io.trino.plugin.icedb.IcedbTableProperties.PARTITIONING_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.MERGE_ENGINE_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.PRIMARY_KEY_PROPERTY;
 import static io.trino.plugin.icedb.IcedbTableProperties.SORTED_BY_PROPERTY;
+import static io.trino.plugin.icedb.IcedbTableProperties.VERSION_COLUMN_PROPERTY;
 import static io.trino.plugin.icedb.catalog.IcedbCatalog.checkColumnName;
 import static io.trino.plugin.icedb.catalog.IcedbCatalog.checkNewName;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
@@ -153,13 +159,21 @@ public final class IcedbTableDefinitions
                 throw new TrinoException(INVALID_TABLE_PROPERTY, format("Invalid parquet_bloom_filter_columns: column '%s' has type %s, which has no Parquet bloom filter", column, type));
             }
         }
+        IcedbMergeEngine mergeEngine = IcedbMergeEngine.create(
+                IcedbTableProperties.getMergeEngine(properties),
+                IcedbTableProperties.getPrimaryKey(properties),
+                IcedbTableProperties.getVersionColumn(properties),
+                IcedbTableProperties.getAggregates(properties),
+                columnTypes,
+                spec);
         IcedbTableDefinition definition = new IcedbTableDefinition(
                 spec.expressions(),
-                sortFields.stream().map(IcedbSortField::expression).collect(toImmutableList()),
+                mergeEngine.sortOrder(sortFields).stream().map(IcedbSortField::expression).collect(toImmutableList()),
                 IcedbTableProperties.getCompressionCodec(properties),
                 bloomFilterColumns,
                 tableMetadata.getComment(),
-                columnComments);
+                columnComments,
+                mergeEngine);
 
         IcedbTableLocation defaultLocation = catalog.tableDirectory(tableName);
         IcedbTableLocation location = IcedbTableProperties.getLocation(properties)
@@ -284,6 +298,17 @@ public final class IcedbTableDefinitions
             properties.put(PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY, definition.parquetBloomFilterColumns());
         }
         properties.put(COMPRESSION_CODEC_PROPERTY, definition.compressionCodec());
+        IcedbMergeEngine mergeEngine = definition.mergeEngine();
+        if (!mergeEngine.primaryKey().isEmpty()) {
+            properties.put(PRIMARY_KEY_PROPERTY, mergeEngine.primaryKey());
+        }
+        if (mergeEngine.mergesRows()) {
+            properties.put(MERGE_ENGINE_PROPERTY, mergeEngine.type().propertyValue());
+        }
+        mergeEngine.versionColumn().ifPresent(column -> properties.put(VERSION_COLUMN_PROPERTY, column));
+        if (!mergeEngine.aggregates().isEmpty()) {
+            properties.put(AGGREGATES_PROPERTY, mergeEngine.aggregates().stream().map(IcedbAggregate::expression).collect(toImmutableList()));
+        }
         return ImmutableMap.copyOf(properties);
     }
 }

@@ -27,6 +27,10 @@ public final class IcedbTableProperties
     public static final String COMPRESSION_CODEC_PROPERTY = "compression_codec";
     public static final String LOCATION_PROPERTY = "location";
     public static final String PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY = "parquet_bloom_filter_columns";
+    public static final String PRIMARY_KEY_PROPERTY = "primary_key";
+    public static final String MERGE_ENGINE_PROPERTY = "merge_engine";
+    public static final String VERSION_COLUMN_PROPERTY = "version_column";
+    public static final String AGGREGATES_PROPERTY = "aggregates";
 
     private final List<PropertyMetadata<?>> tableProperties;
 
@@ -39,6 +43,10 @@ public final class IcedbTableProperties
                 .add(enumProperty(COMPRESSION_CODEC_PROPERTY, "Compression codec of the Parquet parts", IcedbCompressionCodec.class, IcedbCompressionCodec.DEFAULT, false))
                 .add(stringProperty(LOCATION_PROPERTY, "Location of the table (s3://bucket/prefix or local:///path); default: a directory of the schema", null, false))
                 .add(stringListProperty(PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY, "Columns with a Parquet bloom filter", true))
+                .add(stringListProperty(PRIMARY_KEY_PROPERTY, "Primary key columns: rows with one key combine by the merge_engine", true))
+                .add(stringProperty(MERGE_ENGINE_PROPERTY, "How rows with one primary key combine: append (default, all rows kept), deduplicate, first_row, aggregate", "append", false))
+                .add(stringProperty(VERSION_COLUMN_PROPERTY, "For merge_engine 'deduplicate': the row with the greatest value of this column wins", null, false))
+                .add(stringListProperty(AGGREGATES_PROPERTY, "For merge_engine 'aggregate': function(column) with sum, min, max, count, bool_and, bool_or, any", false))
                 .build();
     }
 
@@ -71,6 +79,27 @@ public final class IcedbTableProperties
     public static List<String> getParquetBloomFilterColumns(Map<String, Object> properties)
     {
         return stringList(properties, PARQUET_BLOOM_FILTER_COLUMNS_PROPERTY);
+    }
+
+    public static List<String> getPrimaryKey(Map<String, Object> properties)
+    {
+        return stringList(properties, PRIMARY_KEY_PROPERTY);
+    }
+
+    public static String getMergeEngine(Map<String, Object> properties)
+    {
+        Object engine = properties.get(MERGE_ENGINE_PROPERTY);
+        return engine == null ? "append" : (String) engine;
+    }
+
+    public static Optional<String> getVersionColumn(Map<String, Object> properties)
+    {
+        return Optional.ofNullable((String) properties.get(VERSION_COLUMN_PROPERTY));
+    }
+
+    public static List<String> getAggregates(Map<String, Object> properties)
+    {
+        return stringList(properties, AGGREGATES_PROPERTY);
     }
 
     private static List<String> stringList(Map<String, Object> properties, String name)

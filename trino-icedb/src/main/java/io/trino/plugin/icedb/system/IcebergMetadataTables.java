@@ -139,6 +139,16 @@ public final class IcebergMetadataTables
         if (!definition.parquetBloomFilterColumns().isEmpty()) {
             properties.put("parquet_bloom_filter_columns", arrayLiteral(definition.parquetBloomFilterColumns()));
         }
+        if (!definition.mergeEngine().primaryKey().isEmpty()) {
+            properties.put("primary_key", arrayLiteral(definition.mergeEngine().primaryKey()));
+        }
+        if (definition.mergeEngine().mergesRows()) {
+            properties.put("merge_engine", definition.mergeEngine().type().propertyValue());
+        }
+        definition.mergeEngine().versionColumn().ifPresent(column -> properties.put("version_column", column));
+        if (!definition.mergeEngine().aggregates().isEmpty()) {
+            properties.put("aggregates", arrayLiteral(definition.mergeEngine().aggregates().stream().map(aggregate -> aggregate.expression()).toList()));
+        }
         definition.comment().ifPresent(comment -> properties.put("comment", comment));
         List<List<Object>> rows = new ArrayList<>();
         properties.buildOrThrow().forEach((key, value) -> rows.add(Arrays.asList(key, value)));

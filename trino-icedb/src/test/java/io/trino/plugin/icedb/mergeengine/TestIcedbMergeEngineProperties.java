@@ -1,0 +1,102 @@
+package io.trino.plugin.icedb.mergeengine;
+
+import io.trino.plugin.icedb.IcedbQueryRunner;
+import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static com.google.common.io.MoreFiles.deleteRecursively;
+import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The merge-engine table properties: validated at CREATE and CTAS, kept in {@code P/_icedb/properties.json}, shown by
+ * SHOW CREATE TABLE and {@code $properties}, and the key as the parts' sort order.
+ */
+public class TestIcedbMergeEngineProperties
+        extends AbstractTestQueryFramework
+{
+    private Path root;
+
+    @Override
+    protected QueryRunner createQueryRunner()
+            throws Exception
+    {
+        root = Files.createTempDirectory("icedb-merge-engine-properties");
+        Path directory = root;
+        QueryRunner queryRunner = IcedbQueryRunner.builder()
+                .setLocalWarehouse(root)
+                .registerResource(() -> deleteRecursively(directory, ALLOW_INSECURE))
+                .build();
+        queryRunner.execute("CREATE SCHEMA icedb.me");
+        return queryRunner;
+    }
+
+    @Test
+    public void testPropertiesArePersistedAndShown()
+            throws Exception
+    {
+        assertUpdate("""
+                CREATE TABLE me.agg (k varchar, day date, cnt bigint, ts timestamp(6), flag boolean, note varchar)
+                WITH (partitioning = ARRAY['day'], primary_key = ARRAY['k', 'day'], merge_engine = 'aggregate',
+                      aggregates = ARRAY['sum(cnt)', 'MAX(ts)', 'bool_or(flag)'])""");
+        String json = Files.readString(root.resolve("me/agg/_icedb/properties.json"));
+        assertThat(json).contains("\"merge_engine\" : \"aggregate\"").contains("\"primary_key\" : [ \"k\", \"day\" ]").contains("\"max(ts)\"");
+        String ddl = (String) computeScalar("SHOW CREATE TABLE me.agg");
+        assertThat(ddl)
+                .contains("primary_key = ARRAY['k','day']")
+                .contains("merge_engine = 'aggregate'")
+                .contains("aggregates = ARRAY['sum(cnt)','max(ts)','bool_or(flag)']")
+                // the key is the sort order
+                .contains("sorted_by = ARRAY['k','day']");
+        assertThat(query("SELECT value FROM me.\"agg$properties\" WHERE key = 'merge_engine'")).matches("VALUES VARCHAR 'aggregate'");
+
+        assertUpdate("CREATE TABLE me.dedup (k bigint, v bigint, payload varchar) WITH (primary_key = ARRAY['k'], merge_engine = 'deduplicate', version_column = 'v', sorted_by = ARRAY['payload'])");
+        assertThat((String) computeScalar("SHOW CREATE TABLE me.dedup"))
+                .contains("version_column = 'v'")
+                .contains("sorted_by = ARRAY['k','payload']");
+        // sorted_by that already starts with the key is kept
+        assertUpdate("CREATE TABLE me.desc_key (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'first_row', sorted_by = ARRAY['k DESC', 'v'])");
+        assertThat((String) computeScalar("SHOW CREATE TABLE me.desc_key")).contains("sorted_by = ARRAY['k DESC','v']").contains("merge_engine = 'first_row'");
+        // an append table shows no engine
+        assertUpdate("CREATE TABLE me.plain (k bigint)");
+        assertThat((String) computeScalar("SHOW CREATE TABLE me.plain")).doesNotContain("merge_engine").doesNotContain("primary_key");
+        // CTAS
+        assertUpdate("CREATE TABLE me.ctas WITH (primary_key = ARRAY['k'], merge_engine = 'deduplicate') AS SELECT * FROM (VALUES (1, 'a'), (1, 'b')) t(k, x)", 2);
+        assertThat((String) computeScalar("SHOW CREATE TABLE me.ctas")).contains("merge_engine = 'deduplicate'");
+    }
+
+    @Test
+    public void testCreateValidation()
+    {
+        assertQueryFails("CREATE TABLE me.bad1 (k bigint, v bigint) WITH (primary_key = ARRAY['nope'], merge_engine = 'deduplicate')",
+                "Invalid primary_key: 'nope' is not a column of the table.*");
+        assertQueryFails("CREATE TABLE me.bad2 (k bigint, v bigint) WITH (merge_engine = 'deduplicate')",
+                "Invalid merge_engine: merge engine 'deduplicate' needs a primary_key");
+        assertQueryFails("CREATE TABLE me.bad3 (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'replacing')",
+                "Invalid merge_engine: 'replacing' is not a merge engine.*");
+        assertQueryFails("CREATE TABLE me.bad4 (k bigint, region varchar, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'first_row', partitioning = ARRAY['region'])",
+                "Invalid partitioning: partition column 'region' .*must be part of the primary_key.*");
+        assertQueryFails("CREATE TABLE me.bad5 (k bigint, v varchar) WITH (primary_key = ARRAY['k'], merge_engine = 'aggregate', aggregates = ARRAY['sum(v)'])",
+                "Invalid aggregates: 'sum\\(v\\)': column 'v' has type varchar, but sum needs a numeric column.*");
+        assertQueryFails("CREATE TABLE me.bad6 (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'deduplicate', aggregates = ARRAY['sum(v)'])",
+                "Invalid aggregates: aggregates need merge_engine 'aggregate', not 'deduplicate'");
+        assertQueryFails("CREATE TABLE me.bad7 (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'deduplicate', version_column = 'k')",
+                "Invalid version_column: column 'k' is part of the primary_key");
+        assertQueryFails("CREATE TABLE me.bad8 (k bigint, v map(varchar, bigint)) WITH (primary_key = ARRAY['k'], merge_engine = 'deduplicate', version_column = 'v')",
+                "Invalid version_column: column 'v' of type map\\(varchar, bigint\\) is not orderable");
+        assertQueryFails("CREATE TABLE me.bad9 (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'aggregate', aggregates = ARRAY['median(v)'])",
+                "Invalid aggregates 'median\\(v\\)': unknown function 'median'.*");
+        assertQueryFails("CREATE TABLE me.bad10 (k bigint, v bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'first_row', version_column = 'v')",
+                "Invalid version_column: version_column 'v' needs merge_engine 'deduplicate', not 'first_row'");
+        assertQueryFails("CREATE TABLE me.bad11 (k bigint, b bigint) WITH (primary_key = ARRAY['k'], merge_engine = 'aggregate', aggregates = ARRAY['bool_and(b)'])",
+                "Invalid aggregates: 'bool_and\\(b\\)': column 'b' has type bigint, but bool_and needs a boolean column");
+        assertQueryFails("CREATE TABLE me.bad12 WITH (primary_key = ARRAY['z'], merge_engine = 'deduplicate') AS SELECT 1 AS k",
+                "Invalid primary_key: 'z' is not a column of the table.*");
+        assertThat(root.resolve("me/bad1")).doesNotExist();
+        assertThat(root.resolve("me/bad12")).doesNotExist();
+    }
+}
