@@ -34,8 +34,11 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.icedb.engine.spec.TablePaths.icedbPrefix;
@@ -59,6 +62,8 @@ public final class IcedbMaterializedViews
     public static final String MERGE_ENGINE_PROPERTY = "merge_engine";
     public static final String PRIMARY_KEY_PROPERTY = "primary_key";
     public static final String AGGREGATES_PROPERTY = "aggregates";
+
+    private static final Pattern TRANSFORM = Pattern.compile("\\s*\\w+\\s*\\(\\s*([^,)\\s]+).*\\)\\s*");
 
     private final String catalogName;
     private final IcedbCatalog catalog;
@@ -105,6 +110,16 @@ public final class IcedbMaterializedViews
                 .collect(toImmutableList());
     }
 
+    private static List<String> partitionColumns(List<String> partitioning)
+    {
+        return partitioning.stream()
+                .map(field -> {
+                    Matcher transform = TRANSFORM.matcher(field);
+                    return (transform.matches() ? transform.group(1) : field).trim().toLowerCase(Locale.ENGLISH);
+                })
+                .collect(toImmutableList());
+    }
+
     public static SchemaTableName storageTableName(SchemaTableName view)
     {
         return new SchemaTableName(view.getSchemaName(), view.getTableName() + MATERIALIZED_VIEW_STORAGE_SUFFIX);
@@ -136,13 +151,14 @@ public final class IcedbMaterializedViews
         }
         List<String> columnNames = definition.getColumns().stream().map(ConnectorMaterializedViewDefinition.Column::getName).collect(toImmutableList());
         IcedbViewQuery query = IcedbViewQuery.analyze(definition.getOriginalSql(), catalogName, definition.getCatalog(), definition.getSchema(), columnNames);
-        boolean mergeEngines = tableProperties.stream().anyMatch(property -> property.getName().equals(MERGE_ENGINE_PROPERTY));
-        if (query.kind() == IcedbViewQuery.Kind.AGGREGATE && !mergeEngines) {
-            // no aggregate merge engine to combine partial results
-            query = new IcedbViewQuery(IcedbViewQuery.Kind.FULL, query.source(), List.of(), List.of());
-        }
         @SuppressWarnings("unchecked")
         List<String> partitioning = (List<String>) properties.getOrDefault(IcedbTableProperties.PARTITIONING_PROPERTY, List.of());
+        boolean mergeEngines = tableProperties.stream().anyMatch(property -> property.getName().equals(MERGE_ENGINE_PROPERTY));
+        if (query.kind() == IcedbViewQuery.Kind.AGGREGATE && (!mergeEngines || !query.keyColumns().containsAll(partitionColumns(partitioning)))) {
+            // no aggregate merge engine to combine partial results, or a partitioning on other columns than the key
+            // (a key must live in one partition)
+            query = new IcedbViewQuery(IcedbViewQuery.Kind.FULL, query.source(), List.of(), List.of());
+        }
 
         Map<String, Object> storageProperties = new HashMap<>();
         for (PropertyMetadata<?> property : tableProperties) {
