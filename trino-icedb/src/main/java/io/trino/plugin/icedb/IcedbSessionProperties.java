@@ -20,6 +20,7 @@ public final class IcedbSessionProperties
     public static final String MAX_SPLIT_SIZE = "max_split_size";
     public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
     public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
+    public static final String INCREMENTAL_REFRESH_ENABLED = "incremental_refresh_enabled";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -41,6 +42,11 @@ public final class IcedbSessionProperties
                         DYNAMIC_FILTERING_WAIT_TIMEOUT,
                         "Duration to wait for completion of dynamic filters during split generation",
                         config.getDynamicFilteringWaitTimeout(),
+                        false),
+                booleanProperty(
+                        INCREMENTAL_REFRESH_ENABLED,
+                        "Refresh materialized views incrementally when the source only gained rows (like the Iceberg connector's property of the same name)",
+                        true,
                         false));
     }
 
@@ -53,6 +59,11 @@ public final class IcedbSessionProperties
     public static boolean isProjectionPushdownEnabled(ConnectorSession session)
     {
         return session.getProperty(PROJECTION_PUSHDOWN_ENABLED, Boolean.class);
+    }
+
+    public static boolean isIncrementalRefreshEnabled(ConnectorSession session)
+    {
+        return session.getProperty(INCREMENTAL_REFRESH_ENABLED, Boolean.class);
     }
 
     public static Duration getDynamicFilteringWaitTimeout(ConnectorSession session)

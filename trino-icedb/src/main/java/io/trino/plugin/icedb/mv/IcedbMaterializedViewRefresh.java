@@ -14,6 +14,7 @@ import io.icedb.engine.spec.Schema;
 import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.IcedbSessionProperties;
 import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
@@ -114,7 +115,7 @@ public final class IcedbMaterializedViewRefresh
             case APPEND -> refreshType == RefreshType.INCREMENTAL;
             case FULL -> false;
         };
-        if (decomposes && source.isPresent() && last.isPresent() && last.get().record().sourceLocation().equals(source.get().location())) {
+        if (decomposes && IcedbSessionProperties.isIncrementalRefreshEnabled(session) && source.isPresent() && last.isPresent() && last.get().record().sourceLocation().equals(source.get().location())) {
             IcedbTableHandle handle = source.get();
             MaintainedTable sourceTable = maintenance.table(session, handle.schemaTableName(), handle.tableLocation());
             Map<String, String> operations = new LinkedHashMap<>();
