@@ -20,6 +20,7 @@ public final class IcedbSessionProperties
     public static final String MAX_SPLIT_SIZE = "max_split_size";
     public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
     public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
+    public static final String MERGE_ON_READ_ENABLED = "merge_on_read_enabled";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -41,6 +42,11 @@ public final class IcedbSessionProperties
                         DYNAMIC_FILTERING_WAIT_TIMEOUT,
                         "Duration to wait for completion of dynamic filters during split generation",
                         config.getDynamicFilteringWaitTimeout(),
+                        false),
+                booleanProperty(
+                        MERGE_ON_READ_ENABLED,
+                        "Tables with a merge engine read one row per primary key, merged on read (like ClickHouse's FINAL); off: the raw rows of the parts",
+                        true,
                         false));
     }
 
@@ -58,6 +64,11 @@ public final class IcedbSessionProperties
     public static Duration getDynamicFilteringWaitTimeout(ConnectorSession session)
     {
         return session.getProperty(DYNAMIC_FILTERING_WAIT_TIMEOUT, Duration.class);
+    }
+
+    public static boolean isMergeOnReadEnabled(ConnectorSession session)
+    {
+        return session.getProperty(MERGE_ON_READ_ENABLED, Boolean.class);
     }
 
     public static DataSize getMaxSplitSize(ConnectorSession session)
