@@ -90,4 +90,27 @@ public final class MergeSelection
                 .thenComparing(MergeGroup::partition));
         return List.copyOf(groups);
     }
+
+    /**
+     * The merge of a table whose rows combine by key (a merge engine): every alive part of a partition, in commit order
+     * ({@link CommitOrder}), whatever their sizes. Taking all of them keeps the commit order exact: a merged part
+     * replaces every row older than any row committed after it. A partition is merged when it has two or more parts,
+     * or one part an insert added (it may hold a key twice); a single part a merged log added is left as it is.
+     */
+    public static List<MergeGroup> selectWholePartitions(Snapshot snapshot)
+    {
+        requireNonNull(snapshot, "snapshot is null");
+        Map<String, List<FileMarker>> alive = new TreeMap<>();
+        for (FileMarker marker : snapshot.aliveFiles()) {
+            alive.computeIfAbsent(PartitionPath.partitionOf(snapshot.tablePrefix(), marker.path()), _ -> new ArrayList<>()).add(marker);
+        }
+        Comparator<FileMarker> commitOrder = CommitOrder.of(snapshot);
+        List<MergeGroup> groups = new ArrayList<>();
+        alive.forEach((partition, parts) -> {
+            if (parts.size() >= 2 || !CommitOrder.addedByMergedLog(snapshot, parts.getFirst())) {
+                groups.add(new MergeGroup(partition, parts.stream().sorted(commitOrder).toList()));
+            }
+        });
+        return List.copyOf(groups);
+    }
 }

@@ -291,7 +291,7 @@ public final class IcedbMetadata
     public Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorSession session, ConnectorTableHandle tableHandle, Constraint constraint)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        return IcedbPushdown.applyFilter(table, constraint, view(session, table));
+        return IcedbPushdown.applyFilter(table, constraint, view(session, table), IcedbSessionProperties.isMergeOnReadEnabled(session));
     }
 
     @Override

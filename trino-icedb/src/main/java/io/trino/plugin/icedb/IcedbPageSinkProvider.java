@@ -78,7 +78,8 @@ public final class IcedbPageSinkProvider
                 fileSystemFactory.create(session.getIdentity()),
                 createPageSink(session, merge.insert()),
                 createPageSink(session, merge.insert()),
-                (split, columns) -> pageSourceProvider.createPageSource(session, table.schemaTableName(), split, ImmutableList.copyOf(columns), TupleDomain.all()));
+                (split, columns) -> pageSourceProvider.createPageSource(session, table.schemaTableName(), split, ImmutableList.copyOf(columns), TupleDomain.all()),
+                (split, columns) -> pageSourceProvider.createMergeOnReadPageSource(session, table.schemaTableName(), split, ImmutableList.copyOf(columns), TupleDomain.all()));
     }
 
     private ConnectorPageSink createPageSink(ConnectorSession session, IcedbWritableTableHandle table)

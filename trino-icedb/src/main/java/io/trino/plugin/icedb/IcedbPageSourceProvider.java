@@ -18,6 +18,9 @@ import io.trino.parquet.predicate.TupleDomainParquetPredicate;
 import io.trino.parquet.reader.MetadataReader;
 import io.trino.parquet.reader.ParquetReader;
 import io.trino.parquet.reader.RowGroupInfo;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPageSource;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPredicates;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeSplit;
 import io.trino.plugin.icedb.reader.IcedbCoercions;
 import io.trino.plugin.icedb.reader.IcedbPageSource;
 import io.trino.plugin.icedb.reader.IcedbParquetDataSource;
@@ -28,6 +31,8 @@ import io.trino.plugin.icedb.reader.IcedbProjections;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
+import io.trino.spi.type.TypeManager;
+import io.trino.spi.type.TypeOperators;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorTableHandle;
@@ -80,9 +85,12 @@ public final class IcedbPageSourceProvider
     private final IcedbTypeMapping typeMapping;
     private final ParquetReaderOptions options = ParquetReaderOptions.defaultOptions();
 
+    private final TypeOperators typeOperators;
+
     @Inject
-    public IcedbPageSourceProvider(TrinoFileSystemFactory fileSystemFactory, IcedbTypeMapping typeMapping)
+    public IcedbPageSourceProvider(TrinoFileSystemFactory fileSystemFactory, IcedbTypeMapping typeMapping, TypeManager typeManager)
     {
+        this.typeOperators = typeManager.getTypeOperators();
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
     }
@@ -96,7 +104,6 @@ public final class IcedbPageSourceProvider
             List<ColumnHandle> columnHandles,
             DynamicFilter dynamicFilter)
     {
-        IcedbSplit split = (IcedbSplit) connectorSplit;
         IcedbTableHandle table = (IcedbTableHandle) connectorTable;
         List<IcedbColumnHandle> columns = columnHandles.stream()
                 .map(IcedbColumnHandle.class::cast)
@@ -104,7 +111,23 @@ public final class IcedbPageSourceProvider
 
         TupleDomain<IcedbColumnHandle> predicate = table.unenforcedPredicate()
                 .intersect(dynamicFilter.getCurrentPredicate().transformKeys(IcedbColumnHandle.class::cast));
+        if (connectorSplit instanceof IcedbMergeSplit mergeSplit) {
+            return createMergeOnReadPageSource(session, table.schemaTableName(), mergeSplit, columns, predicate);
+        }
+        IcedbSplit split = (IcedbSplit) connectorSplit;
         return createPageSource(session, table.schemaTableName(), split, columns, predicate);
+    }
+
+    /**
+     * The rows of a partition of a table with a merge engine, one per key. Only predicates on key columns skip row
+     * groups and pages: skipping by another column could drop a key's newest row and bring back an older one.
+     */
+    public ConnectorPageSource createMergeOnReadPageSource(ConnectorSession session, SchemaTableName table, IcedbMergeSplit split, List<IcedbColumnHandle> columns, TupleDomain<IcedbColumnHandle> predicate)
+    {
+        // with a merge row id, the merged rows' positions must be those a rewrite reading the whole partition finds
+        boolean rowIds = columns.stream().anyMatch(column -> column.kind() == IcedbColumnHandle.Kind.MERGE_ROW_ID);
+        TupleDomain<IcedbColumnHandle> keyPredicate = rowIds ? TupleDomain.all() : IcedbMergeOnReadPredicates.keyPredicate(predicate, split.engine());
+        return new IcedbMergeOnReadPageSource(split, columns, (part, readColumns) -> createPageSource(session, table, part, readColumns, keyPredicate), typeOperators);
     }
 
     /**

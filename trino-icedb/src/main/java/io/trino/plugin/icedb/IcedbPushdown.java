@@ -8,6 +8,8 @@ import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.spi.connector.Assignment;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPredicates;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.Constraint;
@@ -43,7 +45,7 @@ final class IcedbPushdown
      * Predicates the parts' paths decide (hidden columns, Python's Hive keys, identity partition columns) are enforced
      * by the split manager; the others are handed to the page source for row-group and page skipping.
      */
-    public static Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(IcedbTableHandle table, Constraint constraint, IcedbTableView view)
+    public static Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(IcedbTableHandle table, Constraint constraint, IcedbTableView view, boolean mergeOnRead)
     {
         TupleDomain<IcedbColumnHandle> summary = constraint.getSummary().transformKeys(IcedbColumnHandle.class::cast);
         if (summary.isNone()) {
@@ -60,8 +62,15 @@ final class IcedbPushdown
         // part-level: known from the part's path alone, so the split manager enforces it exactly
         Map<IcedbColumnHandle, Domain> partLevelDomains = new LinkedHashMap<>();
         Map<IcedbColumnHandle, Domain> regularDomains = new LinkedHashMap<>();
+        IcedbMergeEngine engine = view.definition().mergeEngine();
+        boolean merged = mergeOnRead && engine.mergesRows();
+        Map<IcedbColumnHandle, Domain> remainingDomains = new LinkedHashMap<>();
         domains.forEach((column, domain) -> {
-            if (column.isPartLevel() || isExactOnPartitions(column, domain, identityColumns)) {
+            if (merged && column.isPartLevel() && !IcedbMergeOnReadPredicates.isPerPartition(column)) {
+                // $path, $file_size, $file_modified_time of merged rows: filtered by the engine after the merge
+                remainingDomains.put(column, domain);
+            }
+            else if (column.isPartLevel() || isExactOnPartitions(column, domain, identityColumns)) {
                 partLevelDomains.put(column, domain);
             }
             else {
@@ -76,9 +85,10 @@ final class IcedbPushdown
         if (enforced.equals(table.enforcedPredicate()) && unenforced.equals(table.unenforcedPredicate())) {
             return Optional.empty();
         }
+        TupleDomain<IcedbColumnHandle> remaining = regular.intersect(TupleDomain.withColumnDomains(remainingDomains));
         return Optional.of(new ConstraintApplicationResult<>(
                 table.withPredicates(enforced, unenforced),
-                regular.transformKeys(ColumnHandle.class::cast),
+                remaining.transformKeys(ColumnHandle.class::cast),
                 constraint.getExpression(),
                 false));
     }

@@ -21,6 +21,7 @@ public final class IcedbSessionProperties
     public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
     public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
     public static final String INCREMENTAL_REFRESH_ENABLED = "incremental_refresh_enabled";
+    public static final String MERGE_ON_READ_ENABLED = "merge_on_read_enabled";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -47,6 +48,11 @@ public final class IcedbSessionProperties
                         INCREMENTAL_REFRESH_ENABLED,
                         "Refresh materialized views incrementally when the source only gained rows (like the Iceberg connector's property of the same name)",
                         true,
+                        false),
+                booleanProperty(
+                        MERGE_ON_READ_ENABLED,
+                        "Tables with a merge engine read one row per primary key, merged on read (like ClickHouse's FINAL); off: the raw rows of the parts",
+                        true,
                         false));
     }
 
@@ -69,6 +75,11 @@ public final class IcedbSessionProperties
     public static Duration getDynamicFilteringWaitTimeout(ConnectorSession session)
     {
         return session.getProperty(DYNAMIC_FILTERING_WAIT_TIMEOUT, Duration.class);
+    }
+
+    public static boolean isMergeOnReadEnabled(ConnectorSession session)
+    {
+        return session.getProperty(MERGE_ON_READ_ENABLED, Boolean.class);
     }
 
     public static DataSize getMaxSplitSize(ConnectorSession session)

@@ -7,6 +7,9 @@ import io.icedb.engine.spec.PartitionPath;
 import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPredicates;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeSplits;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorSplitSource;
@@ -28,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  * {@code max_split_size}. Parts are skipped without being opened when their partition fails the enforced predicate,
  * or when their statistics ({@link IcedbPartStatisticsStore}) cannot satisfy the unenforced one (file skipping);
  * both also with the dynamic filter, which the split source waits for up to {@code dynamic_filtering_wait_timeout}.
+ * A table with a merge engine (unless {@code merge_on_read_enabled} is off) gets one {@link io.trino.plugin.icedb.mergeengine.IcedbMergeSplit}
+ * per partition, holding all its parts, and only key predicates skip parts.
  */
 public final class IcedbSplitManager
         implements ConnectorSplitManager
@@ -57,13 +62,26 @@ public final class IcedbSplitManager
         IcedbMetadata metadata = transactionManager.get(transaction);
         IcedbTableView view = metadata.view(session, table);
         IcedbPartSelection selection = new IcedbPartSelection(table, view);
+        IcedbMergeEngine engine = view.definition().mergeEngine();
+        boolean mergeOnRead = engine.mergesRows() && (table.executeParts().isPresent() || IcedbSessionProperties.isMergeOnReadEnabled(session));
         if (table.executeParts().isPresent()) {
             // ALTER TABLE ... EXECUTE merge rewrites every row of the parts it replaces: no predicate applies
             Set<String> executeParts = Set.copyOf(table.executeParts().get());
             List<FileMarker> parts = view.snapshot().aliveFiles().stream()
                     .filter(part -> executeParts.contains(part.path()))
                     .collect(toImmutableList());
+            if (mergeOnRead) {
+                return splitSource(table, IcedbMergeSplits.splits(table, view, parts));
+            }
             return splitSource(table, splits(session, table, parts, Constraint.alwaysTrue()));
+        }
+        if (mergeOnRead) {
+            // whole partitions, merged by key: only key and partition predicates may skip partitions; no part of a kept
+            // partition is skipped (a row-level rewrite replaces the partition's parts, all of which it must have read)
+            return new IcedbSplitSource(dynamicFilter, IcedbSessionProperties.getDynamicFilteringWaitTimeout(session), dynamic -> {
+                TupleDomain<IcedbColumnHandle> keyPredicate = IcedbMergeOnReadPredicates.keyPredicate(table.unenforcedPredicate().intersect(dynamic), engine);
+                return IcedbMergeSplits.splits(table, view, selection.byPartition(table.enforcedPredicate().intersect(keyPredicate)));
+            });
         }
         return new IcedbSplitSource(dynamicFilter, IcedbSessionProperties.getDynamicFilteringWaitTimeout(session), dynamic -> {
             TupleDomain<IcedbColumnHandle> predicate = table.enforcedPredicate()

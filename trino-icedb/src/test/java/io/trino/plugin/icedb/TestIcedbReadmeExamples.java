@@ -1,5 +1,6 @@
 package io.trino.plugin.icedb;
 
+import io.trino.Session;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,8 @@ public class TestIcedbReadmeExamples
 {
     private static final Pattern TERMINATED = Pattern.compile("^(.*);\\s*(?:--\\s*(.*))?$");
     private static final Pattern NUMBER = Pattern.compile("^(\\d+)\\b.*");
+    private static final Pattern SET_SESSION = Pattern.compile("(?i)SET SESSION ([a-z_]+\\.[a-z_]+)\\s*=\\s*(\\S+)");
+    private static final Pattern RESET_SESSION = Pattern.compile("(?i)RESET SESSION ([a-z_]+\\.[a-z_]+)");
 
     private Path warehouse;
 
@@ -63,14 +68,31 @@ public class TestIcedbReadmeExamples
     {
         List<Statement> statements = statements(Files.readString(Path.of("..", "README.md")));
         assertThat(statements).hasSizeGreaterThan(40);
+        // SET SESSION / RESET SESSION of catalog properties apply to the statements that follow, as in the CLI
+        Map<String, String> catalogProperties = new LinkedHashMap<>();
+        Session session = getSession();
         for (Statement statement : statements) {
+            Matcher setSession = SET_SESSION.matcher(statement.sql());
+            Matcher resetSession = RESET_SESSION.matcher(statement.sql());
+            if (setSession.matches() || resetSession.matches()) {
+                if (setSession.matches()) {
+                    catalogProperties.put(setSession.group(1), setSession.group(2).replace("'", ""));
+                }
+                else {
+                    catalogProperties.remove(resetSession.group(1));
+                }
+                Session.SessionBuilder builder = Session.builder(getSession());
+                catalogProperties.forEach((name, value) -> builder.setCatalogSessionProperty(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1), value));
+                session = builder.build();
+                continue;
+            }
             if (statement.expectedFailure().isPresent()) {
-                assertQueryFails(statement.sql(), Pattern.quote(statement.expectedFailure().get()) + ".*");
+                assertQueryFails(session, statement.sql(), Pattern.quote(statement.expectedFailure().get()) + ".*");
                 continue;
             }
             MaterializedResult result;
             try {
-                result = computeActual(statement.sql());
+                result = computeActual(session, statement.sql());
             }
             catch (RuntimeException e) {
                 throw new AssertionError("README statement failed: " + statement.sql(), e);

@@ -9,6 +9,8 @@ import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.plugin.icedb.IcedbColumnHandle;
 import io.trino.plugin.icedb.IcedbSplit;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeSplit;
+import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWriteColumn;
@@ -29,9 +31,11 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
@@ -62,19 +66,24 @@ public final class IcedbMergeSink
     private final ConnectorPageSink insertSink;
     private final ConnectorPageSink rewriteSink;
     private final BiFunction<IcedbSplit, List<IcedbColumnHandle>, ConnectorPageSource> partReader;
+    private final BiFunction<IcedbMergeSplit, List<IcedbColumnHandle>, ConnectorPageSource> mergedPartitionReader;
     private final int columnCount;
     private final Map<String, BitSet> deletedRows = new TreeMap<>();
 
     /**
      * @param partReader opens a part for reading the given columns
+     * @param mergedPartitionReader opens the merge on read of a partition of a table with a merge engine (its rows' row
+     * ids name the whole partition: a deleted key is removed with all its rows by rewriting the partition merged)
      */
     public IcedbMergeSink(
             IcedbWritableTableHandle table,
             TrinoFileSystem fileSystem,
             ConnectorPageSink insertSink,
             ConnectorPageSink rewriteSink,
-            BiFunction<IcedbSplit, List<IcedbColumnHandle>, ConnectorPageSource> partReader)
+            BiFunction<IcedbSplit, List<IcedbColumnHandle>, ConnectorPageSource> partReader,
+            BiFunction<IcedbMergeSplit, List<IcedbColumnHandle>, ConnectorPageSource> mergedPartitionReader)
     {
+        this.mergedPartitionReader = requireNonNull(mergedPartitionReader, "mergedPartitionReader is null");
         this.table = requireNonNull(table, "table is null");
         this.location = table.tableLocation();
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
@@ -109,7 +118,15 @@ public final class IcedbMergeSink
     {
         List<String> rewritten = new ArrayList<>();
         for (Map.Entry<String, BitSet> entry : deletedRows.entrySet()) {
-            rewrite(entry.getKey(), entry.getValue());
+            Optional<IcedbMergeSplit> mergedPartition = IcedbMergeSplit.fromRowIdPath(entry.getKey(), table.definition().mergeEngine(), engineColumns());
+            if (mergedPartition.isPresent()) {
+                // every part of the partition is replaced by its merged rows minus the deleted keys
+                IcedbMergeSplit split = mergedPartition.get();
+                rewrite(entry.getKey(), entry.getValue(), columns -> mergedPartitionReader.apply(split, columns));
+                split.parts().forEach(part -> rewritten.add(key(part.path())));
+                continue;
+            }
+            rewrite(entry.getKey(), entry.getValue(), columns -> partReader.apply(partSplit(entry.getKey()), columns));
             rewritten.add(key(entry.getKey()));
         }
         List<IcedbWrittenPart> rewrittenParts = parts(rewriteSink.finish().join());
@@ -118,10 +135,19 @@ public final class IcedbMergeSink
         return completedFuture(ImmutableList.of(Slices.wrappedBuffer(IcedbRowLevelOperations.FRAGMENT_CODEC.toJsonBytes(fragment))));
     }
 
-    /**
-     * Writes the rows of the part that are not deleted.
-     */
-    private void rewrite(String path, BitSet deleted)
+    private List<IcedbColumnHandle> engineColumns()
+    {
+        List<String> names = IcedbRowMerger.requiredColumns(table.definition().mergeEngine());
+        return names.stream()
+                .map(name -> table.columns().stream()
+                        .filter(column -> column.name().equals(name))
+                        .findFirst()
+                        .map(IcedbMergeSink::readColumn)
+                        .orElseThrow(() -> new TrinoException(ICEDB_WRITER_ERROR, format("Merge engine column '%s' is not a column of table %s", name, table))))
+                .collect(toImmutableList());
+    }
+
+    private IcedbSplit partSplit(String path)
     {
         String key = key(path);
         long fileSize;
@@ -132,14 +158,22 @@ public final class IcedbMergeSink
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to read the size of part %s of table %s", path, table), e);
         }
         // only the table's columns and the row id are read, so the part's modification time is never asked for
-        IcedbSplit split = new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, PartitionPath.partitionOf(location.prefix(), key), 0);
+        return new IcedbSplit(path, 0, Long.MAX_VALUE, fileSize, PartitionPath.partitionOf(location.prefix(), key), 0);
+    }
+
+    /**
+     * Writes the rows of the part (or merged partition) that are not deleted.
+     */
+    private void rewrite(String path, BitSet deleted, Function<List<IcedbColumnHandle>, ConnectorPageSource> reader)
+    {
+        String shownPath = IcedbMergeSplit.isRowIdPath(path) ? "merged partition" : path;
         // the columns of the pages, then the row id: its positions say which rows go
         List<IcedbColumnHandle> columns = ImmutableList.<IcedbColumnHandle>builder()
                 .addAll(table.columns().stream().map(IcedbMergeSink::readColumn).collect(toImmutableList()))
                 .add(IcedbColumnHandle.MERGE_ROW_ID_COLUMN)
                 .build();
         long dropped = 0;
-        try (ConnectorPageSource source = partReader.apply(split, columns)) {
+        try (ConnectorPageSource source = reader.apply(columns)) {
             while (!source.isFinished()) {
                 SourcePage sourcePage = source.getNextSourcePage();
                 if (sourcePage == null || sourcePage.getPositionCount() == 0) {
@@ -162,10 +196,10 @@ public final class IcedbMergeSink
             }
         }
         catch (IOException e) {
-            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to close part %s of table %s", path, table), e);
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to close part %s of table %s", shownPath, table), e);
         }
         if (dropped != deleted.cardinality()) {
-            throw new TrinoException(ICEDB_WRITER_ERROR, format("Part %s of table %s: %s rows to delete, but %s found when rewriting it", path, table, deleted.cardinality(), dropped));
+            throw new TrinoException(ICEDB_WRITER_ERROR, format("Part %s of table %s: %s rows to delete, but %s found when rewriting it", shownPath, table, deleted.cardinality(), dropped));
         }
     }
 

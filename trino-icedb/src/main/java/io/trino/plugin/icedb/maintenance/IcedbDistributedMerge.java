@@ -19,6 +19,7 @@ import io.trino.spi.connector.ConnectorSession;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -68,7 +69,9 @@ public final class IcedbDistributedMerge
             Predicate<String> partitionFilter)
     {
         checkState(!running.containsKey(table.location().location()), "A merge of %s is already running in this transaction", table);
-        List<MergeGroup> planned = MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount).stream()
+        boolean wholePartitions = MergeTableProperties.read(table).mergeEngine().mergesRows();
+        // a merge engine: whole partitions (every part, in commit order), see MergeSelection.selectWholePartitions
+        List<MergeGroup> planned = (wholePartitions ? MergeSelection.selectWholePartitions(snapshot) : MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount)).stream()
                 .filter(group -> partitionFilter.test(group.partition()))
                 .collect(toImmutableList());
         LeasedRun run = LeasedRun.begin(maintenance, session, table, "merge");
@@ -77,10 +80,12 @@ public final class IcedbDistributedMerge
             TableLogs logs = table.log().readAll();
             Set<String> alive = logs.isEmpty() ? Set.of() : logs.fold().aliveFiles().stream().map(FileMarker::path).collect(toImmutableSet());
             // a maintenance operation that ended after the query began may have replaced some of them: merge what is left
-            List<MergeGroup> groups = planned.stream()
-                    .map(group -> new MergeGroup(group.partition(), group.parts().stream().filter(part -> alive.contains(part.path())).toList()))
-                    .filter(group -> group.parts().size() >= 2)
-                    .collect(toImmutableList());
+            List<MergeGroup> groups = wholePartitions
+                    ? wholePartitionsStillAlive(table, planned, alive)
+                    : planned.stream()
+                            .map(group -> new MergeGroup(group.partition(), group.parts().stream().filter(part -> alive.contains(part.path())).toList()))
+                            .filter(group -> group.parts().size() >= 2)
+                            .collect(toImmutableList());
             List<String> selected = groups.stream()
                     .flatMap(group -> group.parts().stream())
                     .map(FileMarker::path)
@@ -159,6 +164,21 @@ public final class IcedbDistributedMerge
     {
         running.values().forEach(merge -> merge.run().release());
         running.clear();
+    }
+
+    /**
+     * The groups whose partition is exactly as the query read it: a partition that lost a part or gained one since (a
+     * concurrent merge, row-level change or insert) is left for the next merge, so a merged part never skips a row
+     * committed between its inputs.
+     */
+    private static List<MergeGroup> wholePartitionsStillAlive(MaintainedTable table, List<MergeGroup> planned, Set<String> alive)
+    {
+        Map<String, Long> alivePerPartition = alive.stream()
+                .collect(Collectors.groupingBy(path -> PartitionPath.partitionOf(table.prefix(), path), Collectors.counting()));
+        return planned.stream()
+                .filter(group -> group.parts().stream().allMatch(part -> alive.contains(part.path())))
+                .filter(group -> alivePerPartition.getOrDefault(group.partition(), 0L) == group.parts().size())
+                .collect(toImmutableList());
     }
 
     private record Running(LeasedRun run, TableLogs logs, List<MergeGroup> groups)

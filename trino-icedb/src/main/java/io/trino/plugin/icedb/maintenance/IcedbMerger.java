@@ -32,10 +32,13 @@ import io.trino.plugin.icedb.writer.TrinoToDuckDbTypes;
 import io.trino.spi.NodeManager;
 import io.trino.spi.Page;
 import io.trino.spi.PageSorter;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
+import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
+import io.trino.spi.type.TypeOperators;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,12 +69,14 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbMerger
 {
     private static final Logger log = Logger.get(IcedbMerger.class);
+    private static final int MERGED_PAGE_ROWS = 8192;
 
     private final IcedbMaintenance maintenance;
     private final IcedbMergeCommit mergeCommit;
     private final IcedbPartReader partReader;
     private final IcedbTypeMapping typeMapping;
     private final TrinoToDuckDbTypes trinoToDuckDbTypes;
+    private final TypeOperators typeOperators;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final PageSorter pageSorter;
     private final String trinoVersion;
@@ -92,6 +97,7 @@ public final class IcedbMerger
         this.partReader = requireNonNull(partReader, "partReader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
         this.trinoToDuckDbTypes = new TrinoToDuckDbTypes(typeManager.getTypeOperators());
+        this.typeOperators = typeManager.getTypeOperators();
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.pageSorter = requireNonNull(pageSorter, "pageSorter is null");
         this.trinoVersion = nodeManager.getCurrentNode().getVersion();
@@ -134,13 +140,16 @@ public final class IcedbMerger
             return new MergeResult(ImmutableList.of(), Optional.empty());
         }
         Snapshot snapshot = logs.fold();
-        List<MergeGroup> groups = MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount);
+        MergeTableProperties properties = MergeTableProperties.read(table);
+        // a merge engine: every part of a partition, in commit order, combined by key (thresholds do not apply)
+        List<MergeGroup> groups = properties.mergeEngine().mergesRows()
+                ? MergeSelection.selectWholePartitions(snapshot)
+                : MergeSelection.select(snapshot, maxFileSizeBytes, maxFileCount);
         if (groups.isEmpty()) {
             log.info("Merge of table %s: no partition has two or more parts below %s bytes / %s files, nothing to merge", table, maxFileSizeBytes, maxFileCount);
             return new MergeResult(ImmutableList.of(), Optional.empty());
         }
         List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
-        MergeTableProperties properties = MergeTableProperties.read(table);
         Optional<IcedbSortedWriter> sortedWriter = sortedWriter(table, columns, properties.sortedBy());
         IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
 
@@ -155,7 +164,7 @@ public final class IcedbMerger
                 String key = PartitionPath.newDataKey(table.prefix(), group.partition());
                 Location location = table.location().keyLocation(key);
                 written.add(location);
-                long rows = writePart(session, table, fileSystem, location, group, columns, sortedWriter, writerOptions);
+                long rows = writePart(session, table, fileSystem, location, group, columns, sortedWriter, writerOptions, properties.mergeEngine());
                 long bytes = fileSystem.newInputFile(location).length();
                 newParts.add(FileMarker.alive(key, bytes, maintenance.clock().millis()));
                 group.parts().forEach(part -> replaced.add(part.path()));
@@ -206,7 +215,8 @@ public final class IcedbMerger
             MergeGroup group,
             List<MergeColumn> columns,
             Optional<IcedbSortedWriter> sortedWriter,
-            IcedbParquetWriterOptions writerOptions)
+            IcedbParquetWriterOptions writerOptions,
+            IcedbMergeEngine mergeEngine)
             throws IOException
     {
         List<Type> storageTypes = columns.stream().map(MergeColumn::storageType).collect(toImmutableList());
@@ -221,7 +231,27 @@ public final class IcedbMerger
             List<IcedbColumnHandle> handles = columns.stream()
                     .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
                     .collect(toImmutableList());
-            if (sortedWriter.isEmpty()) {
+            if (mergeEngine.mergesRows()) {
+                // the group's parts are in commit order: rows combine by key, one per key is written
+                IcedbRowMerger merger = new IcedbRowMerger(
+                        mergeEngine,
+                        columns.stream().map(MergeColumn::name).collect(toImmutableList()),
+                        columns.stream().map(MergeColumn::type).collect(toImmutableList()),
+                        typeOperators);
+                for (FileMarker part : group.parts()) {
+                    partReader.read(session, table.name(), table.location(), part, handles, merger::add);
+                }
+                List<Page> merged = merger.finish(MERGED_PAGE_ROWS);
+                if (sortedWriter.isEmpty()) {
+                    for (Page page : merged) {
+                        append(writer, page);
+                    }
+                }
+                else {
+                    sortedWriter.get().write(merged, writer::appendRows);
+                }
+            }
+            else if (sortedWriter.isEmpty()) {
                 for (FileMarker part : group.parts()) {
                     partReader.read(session, table.name(), table.location(), part, handles, page -> append(writer, page));
                 }

@@ -3,6 +3,7 @@ package io.trino.plugin.icedb.maintenance;
 import com.google.common.collect.ImmutableList;
 import io.trino.plugin.icedb.IcedbTableDefinition;
 import io.trino.plugin.icedb.layout.IcedbSortField;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
 import io.trino.plugin.icedb.writer.IcedbCompressionCodec;
 
 import java.util.List;
@@ -16,14 +17,15 @@ import static java.util.Objects.requireNonNull;
  * wrote) has no sort order and ZSTD. The sort expressions are parsed by {@link IcedbSortField#parseExpression}; the merge checks the
  * columns against the log schema itself (case-insensitively, as Python's column names may have capitals).
  */
-public record MergeTableProperties(List<IcedbSortField> sortedBy, IcedbCompressionCodec compressionCodec)
+public record MergeTableProperties(List<IcedbSortField> sortedBy, IcedbCompressionCodec compressionCodec, IcedbMergeEngine mergeEngine)
 {
-    public static final MergeTableProperties DEFAULT = new MergeTableProperties(ImmutableList.of(), IcedbCompressionCodec.DEFAULT);
+    public static final MergeTableProperties DEFAULT = new MergeTableProperties(ImmutableList.of(), IcedbCompressionCodec.DEFAULT, IcedbMergeEngine.APPEND);
 
     public MergeTableProperties
     {
         sortedBy = ImmutableList.copyOf(sortedBy);
         requireNonNull(compressionCodec, "compressionCodec is null");
+        requireNonNull(mergeEngine, "mergeEngine is null");
     }
 
     public static MergeTableProperties read(MaintainedTable table)
@@ -33,6 +35,6 @@ public record MergeTableProperties(List<IcedbSortField> sortedBy, IcedbCompressi
         for (String expression : definition.sortedBy()) {
             sortedBy.add(IcedbSortField.parseExpression(expression));
         }
-        return new MergeTableProperties(sortedBy.build(), definition.compressionCodec());
+        return new MergeTableProperties(sortedBy.build(), definition.compressionCodec(), definition.mergeEngine());
     }
 }

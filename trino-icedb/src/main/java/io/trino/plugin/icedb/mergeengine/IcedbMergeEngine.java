@@ -5,6 +5,9 @@ import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.spi.TrinoException;
+import io.trino.spi.type.ArrayType;
+import io.trino.spi.type.MapType;
+import io.trino.spi.type.RowType;
 import io.trino.spi.type.Type;
 
 import java.util.ArrayList;
@@ -80,8 +83,8 @@ public record IcedbMergeEngine(
             if (columnType == null) {
                 throw invalid("primary_key", format("'%s' is not a column of the table (columns: %s)", column, columns.keySet()));
             }
-            if (!columnType.isComparable() || !columnType.isOrderable()) {
-                throw invalid("primary_key", format("column '%s' of type %s is not comparable and orderable", column, columnType));
+            if (!columnType.isComparable() || !columnType.isOrderable() || columnType instanceof ArrayType || columnType instanceof MapType || columnType instanceof RowType) {
+                throw invalid("primary_key", format("column '%s' of type %s is not a comparable and orderable scalar type", column, columnType));
             }
             if (!seen.add(column)) {
                 throw invalid("primary_key", format("column '%s' is listed twice", column));

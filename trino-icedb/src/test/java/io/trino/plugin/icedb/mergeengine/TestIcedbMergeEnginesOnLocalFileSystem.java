@@ -1,23 +1,29 @@
 package io.trino.plugin.icedb.mergeengine;
 
 import io.trino.plugin.icedb.IcedbQueryRunner;
-import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.plugin.memory.MemoryPlugin;
 import io.trino.testing.QueryRunner;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import static com.google.common.io.MoreFiles.deleteRecursively;
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The merge-engine table properties: validated at CREATE and CTAS, kept in {@code P/_icedb/properties.json}, shown by
- * SHOW CREATE TABLE and {@code $properties}, and the key as the parts' sort order.
+ * The merge-engine tests on the local file system, with the table properties (validated at CREATE and CTAS, kept in
+ * {@code P/_icedb/properties.json}, shown by SHOW CREATE TABLE and {@code $properties}) and DuckDB reading merged parts.
  */
-public class TestIcedbMergeEngineProperties
-        extends AbstractTestQueryFramework
+public class TestIcedbMergeEnginesOnLocalFileSystem
+        extends BaseIcedbMergeEngineTest
 {
     private Path root;
 
@@ -25,14 +31,49 @@ public class TestIcedbMergeEngineProperties
     protected QueryRunner createQueryRunner()
             throws Exception
     {
-        root = Files.createTempDirectory("icedb-merge-engine-properties");
+        root = Files.createTempDirectory("icedb-merge-engines");
         Path directory = root;
         QueryRunner queryRunner = IcedbQueryRunner.builder()
                 .setLocalWarehouse(root)
                 .registerResource(() -> deleteRecursively(directory, ALLOW_INSECURE))
                 .build();
-        queryRunner.execute("CREATE SCHEMA icedb.me");
+        queryRunner.installPlugin(new MemoryPlugin());
+        queryRunner.createCatalog("memory", "memory");
+        queryRunner.execute("CREATE SCHEMA icedb." + SCHEMA);
         return queryRunner;
+    }
+
+    @Override
+    protected int randomSteps()
+    {
+        return 10;
+    }
+
+    @Test
+    public void testDuckDbReadsMergedParts()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE me.duck (k bigint, region varchar, cnt bigint, note varchar) " +
+                "WITH (partitioning = ARRAY['region'], primary_key = ARRAY['k', 'region'], merge_engine = 'aggregate', aggregates = ARRAY['sum(cnt)'])");
+        assertUpdate("INSERT INTO me.duck VALUES (1, 'eu', 1, 'a'), (1, 'eu', 2, 'a'), (2, 'us', 5, 'b')", 3);
+        assertUpdate("INSERT INTO me.duck VALUES (1, 'eu', 10, 'c'), (2, 'us', 50, 'd'), (3, 'us', 7, 'e')", 3);
+        assertUpdate("CALL icedb.system.merge('me', 'duck')");
+        // the alive parts, as $files lists them (local:///key)
+        List<String> alivePaths = computeActual("SELECT path FROM me.\"duck$files\"").getOnlyColumn()
+                .map(String.class::cast)
+                .map(path -> root.resolve(path.substring("local:///".length())).toString())
+                .toList();
+        assertThat(alivePaths).hasSize(2);
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT k, region, cnt, note FROM read_parquet([%s]) ORDER BY k".formatted(
+                        String.join(", ", alivePaths.stream().map(path -> "'" + path + "'").toList())))) {
+            while (resultSet.next()) {
+                rows.add(resultSet.getLong(1) + "/" + resultSet.getString(2) + "/" + resultSet.getLong(3) + "/" + resultSet.getString(4));
+            }
+        }
+        assertThat(rows).containsExactly("1/eu/13/c", "2/us/55/d", "3/us/7/e");
     }
 
     @Test
