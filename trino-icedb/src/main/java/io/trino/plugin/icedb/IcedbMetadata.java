@@ -626,7 +626,7 @@ public final class IcedbMetadata
     public ConnectorInsertTableHandle beginRefreshMaterializedView(ConnectorSession session, ConnectorTableHandle tableHandle, List<ConnectorTableHandle> sourceTableHandles, RetryMode retryMode, RefreshType refreshType)
     {
         IcedbTableHandle storage = (IcedbTableHandle) tableHandle;
-        materializedViewRefresh.begin(session, storage, sourceTableHandles, refreshType, source -> snapshot(session, source));
+        materializedViewRefresh.begin(session, storage, sourceTableHandles, refreshType, source -> view(session, source));
         IcedbTableView view = view(session, storage);
         List<IcedbColumnHandle> columns = view.columns().stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)

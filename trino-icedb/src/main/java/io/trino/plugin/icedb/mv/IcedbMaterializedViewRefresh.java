@@ -18,6 +18,7 @@ import io.trino.plugin.icedb.IcedbSessionProperties;
 import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbTableView;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWrittenPart;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
@@ -93,29 +94,32 @@ public final class IcedbMaterializedViewRefresh
     }
 
     /**
-     * @param snapshots the snapshot a source handle is pinned to (the transaction's)
+     * @param views the table a source handle's snapshot makes (the transaction's)
      */
-    public void begin(ConnectorSession session, IcedbTableHandle storage, List<ConnectorTableHandle> sources, RefreshType refreshType, Function<IcedbTableHandle, Snapshot> snapshots)
+    public void begin(ConnectorSession session, IcedbTableHandle storage, List<ConnectorTableHandle> sources, RefreshType refreshType, Function<IcedbTableHandle, IcedbTableView> views)
     {
         checkState(pending.isEmpty(), "A materialized view refresh already began in this transaction");
         SchemaTableName viewName = IcedbMaterializedViews.viewOfStorageTable(storage.schemaTableName())
                 .orElseThrow(() -> new IllegalStateException("Not a storage table: " + storage.schemaTableName()));
-        IcedbMaterializedViewDefinition definition = views.find(session, viewName).orElseThrow(() -> new io.trino.spi.connector.MaterializedViewNotFoundException(viewName));
-        Optional<IcedbRefreshDelta.LastRefresh> last = views.lastRefresh(session, viewName);
+        IcedbMaterializedViewDefinition definition = this.views.find(session, viewName).orElseThrow(() -> new io.trino.spi.connector.MaterializedViewNotFoundException(viewName));
+        Optional<IcedbRefreshDelta.LastRefresh> last = this.views.lastRefresh(session, viewName);
 
         Optional<IcedbTableHandle> source = sources.size() == 1 && sources.getFirst() instanceof IcedbTableHandle handle
                 && definition.sourceSchema().equals(Optional.of(handle.schemaName()))
                 && definition.sourceTable().equals(Optional.of(handle.tableName()))
                 ? Optional.of(handle)
                 : Optional.empty();
-        Optional<Snapshot> sourceSnapshot = source.map(snapshots);
+        Optional<IcedbTableView> sourceView = source.map(views);
+        Optional<Snapshot> sourceSnapshot = sourceView.map(IcedbTableView::snapshot);
         Optional<List<FileMarker>> newParts = Optional.empty();
         boolean decomposes = switch (definition.refreshKind()) {
             case AGGREGATE -> true;
             case APPEND -> refreshType == RefreshType.INCREMENTAL;
             case FULL -> false;
         };
-        if (decomposes && IcedbSessionProperties.isIncrementalRefreshEnabled(session) && source.isPresent() && last.isPresent() && last.get().record().sourceLocation().equals(source.get().location())) {
+        // a source with a merge engine that combines rows: a new row may change an old one, so only a full refresh is exact
+        boolean appendOnlySource = sourceView.map(view -> !view.definition().mergeEngine().mergesRows()).orElse(false);
+        if (decomposes && appendOnlySource && IcedbSessionProperties.isIncrementalRefreshEnabled(session) && last.isPresent() && last.get().record().sourceLocation().equals(source.get().location())) {
             IcedbTableHandle handle = source.get();
             MaintainedTable sourceTable = maintenance.table(session, handle.schemaTableName(), handle.tableLocation());
             Map<String, String> operations = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ public class TestIcedbMaterializedViewRefreshSequence
         extends AbstractTestQueryFramework
 {
     private static final long SEED = 20261202L;
-    private static final int STEPS = 40;
+    private static final int STEPS = 30;
     private static final String AGGREGATE_QUERY = "SELECT k, count(*) AS c, sum(v) AS s, min(v) AS lo, max(v) AS hi FROM icedb.seq.src WHERE v <> 13 GROUP BY k";
     private static final String APPEND_QUERY = "SELECT k, v FROM icedb.seq.src WHERE v % 3 <> 0";
 
@@ -38,6 +38,7 @@ public class TestIcedbMaterializedViewRefreshSequence
         Path root = Files.createTempDirectory("icedb-mv-sequence");
         return IcedbQueryRunner.builder()
                 .setLocalWarehouse(root)
+                .addIcedbProperty("icedb.cleanup.min-retention", "0s")
                 .registerResource(() -> deleteRecursively(root, ALLOW_INSECURE))
                 .build();
     }
