@@ -94,10 +94,7 @@ public class TestIcedbConnectorTest
                     SUPPORTS_CREATE_VIEW,
                     SUPPORTS_COMMENT_ON_VIEW,
                     SUPPORTS_COMMENT_ON_VIEW_COLUMN,
-                    SUPPORTS_CREATE_MATERIALIZED_VIEW,
-                    SUPPORTS_CREATE_MATERIALIZED_VIEW_GRACE_PERIOD,
-                    SUPPORTS_CREATE_FEDERATED_MATERIALIZED_VIEW,
-                    SUPPORTS_MATERIALIZED_VIEW_FRESHNESS_FROM_BASE_TABLES,
+                    // a materialized view is its storage table's directory: no rename, as for tables
                     SUPPORTS_RENAME_MATERIALIZED_VIEW,
                     SUPPORTS_RENAME_MATERIALIZED_VIEW_ACROSS_SCHEMAS,
                     SUPPORTS_COMMENT_ON_MATERIALIZED_VIEW_COLUMN,

@@ -30,8 +30,8 @@ import static com.google.common.collect.ImmutableSet.toImmutableSet;
  * insert log without one (a refresh that crashed before its record) means the state is unknown.</li>
  * <li>{@link #newParts}: the parts the source gained since that refresh, when every source log after it is an insert
  * log or a merged log of a {@code merge} or {@code cleanup} run (which moves rows without changing them), every log such
- * a merged log superseded after the refresh is still listed, and every gained part still exists (a cleanup may have
- * deleted a merged-away part). Anything else (DELETE, UPDATE, TRUNCATE, rollback, a Python merge, which no maintenance
+ * a merged log superseded after the refresh is still listed, as is the log the refresh ended with, and every gained
+ * part still exists (a cleanup may have deleted a merged-away part). Anything else (DELETE, UPDATE, TRUNCATE, rollback, a Python merge, which no maintenance
  * record describes) answers empty: the refresh is full.</li>
  * </ul>
  */
@@ -66,7 +66,9 @@ public final class IcedbRefreshDelta
     {
         List<String> keys = source.logFiles().stream().sorted().collect(toImmutableList());
         Set<String> listed = new HashSet<>(keys);
-        if (source.version() < last.sourceVersion()) {
+        if (source.version() < last.sourceVersion() || !listed.contains(last.sourceLastLog())) {
+            // an older source, or the log the last refresh ended with is gone (the table was re-created, or a cleanup
+            // removed it): nothing tells which rows the storage table holds
             return Optional.empty();
         }
         ImmutableList.Builder<FileMarker> parts = ImmutableList.builder();
