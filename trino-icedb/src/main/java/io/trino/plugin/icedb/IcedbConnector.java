@@ -9,6 +9,7 @@ import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorAccessControl;
+import io.trino.spi.connector.ConnectorCapabilities;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
 import io.trino.spi.connector.ConnectorPageSinkProvider;
@@ -116,6 +117,12 @@ public final class IcedbConnector
     public List<PropertyMetadata<?>> getTableProperties()
     {
         return tableProperties;
+    }
+
+    @Override
+    public Set<ConnectorCapabilities> getCapabilities()
+    {
+        return Set.of(ConnectorCapabilities.MATERIALIZED_VIEW_GRACE_PERIOD);
     }
 
     @Override

@@ -266,6 +266,8 @@ public final class IcedbMetadata
             try {
                 ConnectorTableHandle handle = getTableHandle(session, tableName, Optional.empty(), Optional.empty());
                 if (handle == null) {
+                    materializedViews.get(session, tableName)
+                            .ifPresent(view -> relations.add(RelationColumnsMetadata.forMaterializedView(tableName, view.getColumns())));
                     continue;
                 }
                 relations.add(RelationColumnsMetadata.forTable(tableName, getTableMetadata(session, handle).getColumns()));

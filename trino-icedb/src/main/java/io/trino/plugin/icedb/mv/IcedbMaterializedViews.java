@@ -8,6 +8,7 @@ import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.spec.LogFileName;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbTableCommits;
+import io.trino.plugin.icedb.IcedbTableDefinitions;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbTableProperties;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
@@ -27,7 +28,16 @@ import io.trino.spi.connector.MaterializedViewNotFoundException;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.session.PropertyMetadata;
+import io.trino.spi.type.ArrayType;
+import io.trino.spi.type.MapType;
+import io.trino.spi.type.RowType;
+import io.trino.spi.type.TimeType;
+import io.trino.spi.type.TimeWithTimeZoneType;
+import io.trino.spi.type.TimestampType;
+import io.trino.spi.type.TimestampWithTimeZoneType;
+import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
+import io.trino.spi.type.VarcharType;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -48,6 +58,7 @@ import static io.trino.plugin.icedb.catalog.IcedbCatalog.MATERIALIZED_VIEW_STORA
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
 import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.FRESH;
 import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.STALE;
+import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.UNKNOWN;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
@@ -72,6 +83,7 @@ public final class IcedbMaterializedViews
     private final IcedbMaintenance maintenance;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final TypeManager typeManager;
+    private final IcedbTableDefinitions tableDefinitions;
     private final List<PropertyMetadata<?>> tableProperties;
 
     @Inject
@@ -83,8 +95,10 @@ public final class IcedbMaterializedViews
             IcedbMaintenance maintenance,
             TrinoFileSystemFactory fileSystemFactory,
             TypeManager typeManager,
-            IcedbTableProperties tableProperties)
+            IcedbTableProperties tableProperties,
+            IcedbTableDefinitions tableDefinitions)
     {
+        this.tableDefinitions = requireNonNull(tableDefinitions, "tableDefinitions is null");
         this.catalogName = catalogName.toString();
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.fileIoFactory = requireNonNull(fileIoFactory, "fileIoFactory is null");
@@ -108,6 +122,33 @@ public final class IcedbMaterializedViews
         return tableProperties.stream()
                 .filter(property -> property.getName().equals(IcedbTableProperties.PARTITIONING_PROPERTY))
                 .collect(toImmutableList());
+    }
+
+    private Type storageType(Type type)
+    {
+        Type narrowed = narrowed(type);
+        return tableDefinitions.getSupportedType(narrowed).orElse(narrowed);
+    }
+
+    /**
+     * Sub-microsecond times and timestamps at microseconds (IceDB's precision), times with a time zone as text, also
+     * inside arrays, maps and rows.
+     */
+    private Type narrowed(Type type)
+    {
+        return switch (type) {
+            case TimeType time when time.getPrecision() > 6 -> TimeType.TIME_MICROS;
+            case TimestampType timestamp when timestamp.getPrecision() > 6 -> TimestampType.TIMESTAMP_MICROS;
+            case TimestampWithTimeZoneType timestamp when timestamp.getPrecision() > 6 -> TimestampWithTimeZoneType.TIMESTAMP_TZ_MICROS;
+            // no DuckDB type holds it: text, as the Iceberg connector stores it in a storage table
+            case TimeWithTimeZoneType _ -> VarcharType.VARCHAR;
+            case ArrayType array -> new ArrayType(narrowed(array.getElementType()));
+            case MapType map -> new MapType(narrowed(map.getKeyType()), narrowed(map.getValueType()), typeManager.getTypeOperators());
+            case RowType row -> RowType.from(row.getFields().stream()
+                    .map(field -> new RowType.Field(field.getName(), narrowed(field.getType())))
+                    .collect(toImmutableList()));
+            default -> type;
+        };
     }
 
     private static List<String> partitionColumns(List<String> partitioning)
@@ -175,7 +216,9 @@ public final class IcedbMaterializedViews
         List<ColumnMetadata> columns = definition.getColumns().stream()
                 .map(column -> ColumnMetadata.builder()
                         .setName(column.getName())
-                        .setType(typeManager.getType(column.getType()))
+                        // a type IceDB cannot store (time(9), timestamp(12), ...) is stored as the closest it can, as the
+                        // Iceberg connector does for storage tables; Trino casts it back when it reads the view
+                        .setType(storageType(typeManager.getType(column.getType())))
                         .setComment(column.getComment())
                         .build())
                 .collect(toImmutableList());
@@ -286,11 +329,18 @@ public final class IcedbMaterializedViews
     public MaterializedViewFreshness freshness(ConnectorSession session, SchemaTableName viewName)
     {
         Optional<IcedbMaterializedViewDefinition> definition = find(session, viewName);
-        if (definition.isEmpty() || definition.get().sourceTable().isEmpty()) {
+        if (definition.isEmpty()) {
             return new MaterializedViewFreshness(STALE, Optional.empty());
         }
         Optional<IcedbRefreshDelta.LastRefresh> last = lastRefresh(session, viewName);
         if (last.isEmpty()) {
+            return new MaterializedViewFreshness(STALE, Optional.empty());
+        }
+        if (last.get().record().sourceLocation().isEmpty()) {
+            // the query reads other tables than one IceDB table of this catalog: whether they changed is not known
+            return new MaterializedViewFreshness(UNKNOWN, Optional.of(Instant.ofEpochMilli(last.get().record().refreshedMillis())));
+        }
+        if (definition.get().sourceTable().isEmpty()) {
             return new MaterializedViewFreshness(STALE, Optional.empty());
         }
         SchemaTableName sourceName = new SchemaTableName(definition.get().sourceSchema().orElseThrow(), definition.get().sourceTable().orElseThrow());
