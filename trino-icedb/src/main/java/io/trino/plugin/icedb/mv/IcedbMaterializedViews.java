@@ -131,17 +131,16 @@ public final class IcedbMaterializedViews
     }
 
     /**
-     * Sub-microsecond times and timestamps at microseconds (IceDB's precision), times with a time zone as text, also
-     * inside arrays, maps and rows.
+     * What IceDB cannot hold as it is (sub-microsecond times and timestamps, time zones) as text, as the Iceberg
+     * connector does for its storage tables (Trino casts it back), also inside arrays, maps and rows.
      */
     private Type narrowed(Type type)
     {
         return switch (type) {
-            case TimeType time when time.getPrecision() > 6 -> TimeType.TIME_MICROS;
-            case TimestampType timestamp when timestamp.getPrecision() > 6 -> TimestampType.TIMESTAMP_MICROS;
-            case TimestampWithTimeZoneType timestamp when timestamp.getPrecision() > 6 -> TimestampWithTimeZoneType.TIMESTAMP_TZ_MICROS;
-            // no DuckDB type holds it: text, as the Iceberg connector stores it in a storage table
-            case TimeWithTimeZoneType _ -> VarcharType.VARCHAR;
+            case TimeType time -> time.getPrecision() <= 6 ? time : VarcharType.VARCHAR;
+            case TimestampType timestamp -> timestamp.getPrecision() <= 6 ? timestamp : VarcharType.VARCHAR;
+            // IceDB does not store the time zone
+            case TimestampWithTimeZoneType _, TimeWithTimeZoneType _ -> VarcharType.VARCHAR;
             case ArrayType array -> new ArrayType(narrowed(array.getElementType()));
             case MapType map -> new MapType(narrowed(map.getKeyType()), narrowed(map.getValueType()), typeManager.getTypeOperators());
             case RowType row -> RowType.from(row.getFields().stream()
@@ -192,11 +191,22 @@ public final class IcedbMaterializedViews
         }
         List<String> columnNames = definition.getColumns().stream().map(ConnectorMaterializedViewDefinition.Column::getName).collect(toImmutableList());
         IcedbViewQuery query = IcedbViewQuery.analyze(definition.getOriginalSql(), catalogName, definition.getCatalog(), definition.getSchema(), columnNames);
+        List<ColumnMetadata> columns = definition.getColumns().stream()
+                .map(column -> ColumnMetadata.builder()
+                        .setName(column.getName())
+                        // a type IceDB cannot hold as it is (time(9), time zones, ...) is stored as text, see narrowed()
+                        .setType(storageType(typeManager.getType(column.getType())))
+                        .setComment(column.getComment())
+                        .build())
+                .collect(toImmutableList());
+        boolean typesKept = definition.getColumns().stream()
+                .allMatch(column -> storageType(typeManager.getType(column.getType())).equals(typeManager.getType(column.getType())));
         @SuppressWarnings("unchecked")
         List<String> partitioning = (List<String>) properties.getOrDefault(IcedbTableProperties.PARTITIONING_PROPERTY, List.of());
         boolean mergeEngines = tableProperties.stream().anyMatch(property -> property.getName().equals(MERGE_ENGINE_PROPERTY));
-        if (query.kind() == IcedbViewQuery.Kind.AGGREGATE && (!mergeEngines || !query.keyColumns().containsAll(partitionColumns(partitioning)))) {
-            // no aggregate merge engine to combine partial results, or a partitioning on other columns than the key
+        if (query.kind() == IcedbViewQuery.Kind.AGGREGATE && (!mergeEngines || !typesKept || !query.keyColumns().containsAll(partitionColumns(partitioning)))) {
+            // no aggregate merge engine to combine partial results, a column stored as text (which would not compare or
+            // group as its type does), or a partitioning on other columns than the key
             // (a key must live in one partition)
             query = new IcedbViewQuery(IcedbViewQuery.Kind.FULL, query.source(), List.of(), List.of());
         }
@@ -213,15 +223,7 @@ public final class IcedbMaterializedViews
             storageProperties.put(MERGE_ENGINE_PROPERTY, "aggregate");
             storageProperties.put(AGGREGATES_PROPERTY, query.aggregates());
         }
-        List<ColumnMetadata> columns = definition.getColumns().stream()
-                .map(column -> ColumnMetadata.builder()
-                        .setName(column.getName())
-                        // a type IceDB cannot store (time(9), timestamp(12), ...) is stored as the closest it can, as the
-                        // Iceberg connector does for storage tables; Trino casts it back when it reads the view
-                        .setType(storageType(typeManager.getType(column.getType())))
-                        .setComment(column.getComment())
-                        .build())
-                .collect(toImmutableList());
+
         SchemaTableName storage = storageTableName(viewName);
         commits.createTable(session, new ConnectorTableMetadata(storage, columns, storageProperties, Optional.empty()), SaveMode.FAIL);
 
