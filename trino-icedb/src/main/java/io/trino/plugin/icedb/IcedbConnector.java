@@ -21,6 +21,7 @@ import io.trino.spi.connector.TableProcedureMetadata;
 import io.trino.spi.procedure.Procedure;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

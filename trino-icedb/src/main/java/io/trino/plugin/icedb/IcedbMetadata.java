@@ -17,6 +17,8 @@ import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngineType;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViewRefresh;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
@@ -62,6 +64,7 @@ import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.statistics.TableStatistics;
 import io.trino.spi.type.Type;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
@@ -304,6 +307,11 @@ public final class IcedbMetadata
             Map<String, ColumnHandle> assignments)
     {
         if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
+            return Optional.empty();
+        }
+        IcedbMergeEngine mergeEngine = view(session, (IcedbTableHandle) handle).definition().mergeEngine();
+        if (mergeEngine.type() == IcedbMergeEngineType.AGGREGATE && IcedbSessionProperties.isMergeOnReadEnabled(session)) {
+            // a field of an aggregated row column (min, max, any) must come from the aggregated value: merge whole columns
             return Optional.empty();
         }
         return IcedbPushdown.applyProjection(handle, projections, assignments);

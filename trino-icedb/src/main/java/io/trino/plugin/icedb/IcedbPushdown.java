@@ -7,9 +7,9 @@ import io.trino.plugin.base.projection.ApplyProjectionUtil.ProjectedColumnRepres
 import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.PartitionTransform;
-import io.trino.spi.connector.Assignment;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPredicates;
+import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.Constraint;

@@ -104,7 +104,7 @@ public final class IcedbRowMerger
                 continue;
             }
             switch (engine.type()) {
-                case FIRST_ROW, APPEND -> { }
+                case FIRST_ROW, APPEND -> {}
                 case DEDUPLICATE -> {
                     if (versionComparison.isEmpty() || compareVersions(pageIndex, position, state.page, state.position) >= 0) {
                         state.page = pageIndex;

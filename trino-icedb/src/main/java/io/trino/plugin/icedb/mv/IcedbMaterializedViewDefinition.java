@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -76,11 +77,11 @@ public record IcedbMaterializedViewDefinition(
                 schema,
                 columns.stream()
                         .map(column -> new ConnectorMaterializedViewDefinition.Column(column.name(), TypeId.of(column.type()), column.comment()))
-                        .collect(ImmutableList.toImmutableList()),
+                        .collect(toImmutableList()),
                 gracePeriodMillis.map(Duration::ofMillis),
                 comment,
                 owner,
-                path.stream().map(IcedbMaterializedViewDefinition::schemaName).collect(ImmutableList.toImmutableList()));
+                path.stream().map(IcedbMaterializedViewDefinition::schemaName).collect(toImmutableList()));
     }
 
     private static CatalogSchemaName schemaName(String qualified)

@@ -120,6 +120,18 @@ public abstract class BaseIcedbMergeEngineTest
     }
 
     @Test
+    public void testAggregateOfRowColumn()
+    {
+        assertUpdate("CREATE TABLE me.rows (k bigint, best row(score bigint, name varchar), latest row(score bigint, name varchar)) " +
+                "WITH (primary_key = ARRAY['k'], merge_engine = 'aggregate', aggregates = ARRAY['max(best)'])");
+        assertUpdate("INSERT INTO me.rows VALUES (1, ROW(9, 'high'), ROW(9, 'first'))", 1);
+        assertUpdate("INSERT INTO me.rows VALUES (1, ROW(2, 'low'), ROW(2, 'second'))", 1);
+        // a dereference reads the field of the merged value, not of the latest row
+        assertThat(query("SELECT best.name, latest.name FROM me.rows")).matches("VALUES (VARCHAR 'high', VARCHAR 'second')");
+        assertThat(query("SELECT best.score FROM me.rows WHERE best.score > 5")).matches("VALUES BIGINT '9'");
+    }
+
+    @Test
     public void testRandomSequences()
     {
         long seed = Long.getLong("icedb.merge-engine.seed", 20261202L);
