@@ -10,6 +10,7 @@ import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
@@ -81,6 +82,7 @@ public final class IcedbMaterializedViewRefresh
             Optional<String> sourceLocation,
             long sourceVersion,
             String sourceLastLog,
+            List<String> recentSourceLogs,
             long startedMillis) {}
 
     public IcedbMaterializedViewRefresh(IcedbMaterializedViews views, IcedbTableCommits commits, IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory, JsonCodec<IcedbWrittenPart> partCodec)
@@ -145,6 +147,7 @@ public final class IcedbMaterializedViewRefresh
                 source.map(IcedbTableHandle::location),
                 sourceSnapshot.map(Snapshot::version).orElse(-1L),
                 sourceSnapshot.map(snapshot -> snapshot.logFiles().stream().max(String::compareTo).orElse("")).orElse(""),
+                sourceSnapshot.map(IcedbMaterializedViewRefresh::recentLogs).orElse(List.of()),
                 maintenance.clock().millis()));
         log.info("Refresh of materialized view %s: %s", viewName, newParts.map(parts -> "incremental, " + parts.size() + " new source parts").orElse("full"));
     }
@@ -177,7 +180,8 @@ public final class IcedbMaterializedViewRefresh
                     refresh.sourceLastLog(),
                     refresh.incremental(),
                     refresh.partsRead(),
-                    maintenance.clock().millis());
+                    maintenance.clock().millis(),
+                    refresh.recentSourceLogs());
             if (refresh.incremental() || storageIsEmpty(table)) {
                 String logKey = commits.finishInsert(session, insert, fragments)
                         .orElseGet(() -> commits.commitInsert(session, refresh.storage(), refresh.storageLocation(), new Schema(Map.of()), ImmutableList.of()));
@@ -217,6 +221,16 @@ public final class IcedbMaterializedViewRefresh
     private static boolean storageIsEmpty(MaintainedTable table)
     {
         return table.log().readAll().fold().aliveFiles().isEmpty();
+    }
+
+    private static List<String> recentLogs(Snapshot snapshot)
+    {
+        long version = snapshot.version();
+        return snapshot.logFiles().stream()
+                .filter(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1))
+                        .map(name -> name.timestampMillis() > version - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS)
+                        .orElse(false))
+                .collect(toImmutableList());
     }
 
     private static void writeRecord(MaintainedTable table, String logKey, IcedbRefreshRecord record)

@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -352,7 +353,13 @@ public final class IcedbMaterializedViews
         }
         Snapshot snapshot = maintenance.table(session, sourceName, source.get()).log().snapshot(SnapshotTime.latest());
         long refreshedVersion = last.get().record().sourceVersion();
-        if (snapshot.version() == refreshedVersion && snapshot.logFiles().contains(last.get().record().sourceLastLog())) {
+        Set<String> recent = Set.copyOf(last.get().record().recentLogs());
+        boolean lateLog = snapshot.logFiles().stream()
+                .filter(key -> !recent.contains(key))
+                .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)))
+                .flatMap(Optional::stream)
+                .anyMatch(name -> name.timestampMillis() <= refreshedVersion && name.timestampMillis() > refreshedVersion - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS);
+        if (snapshot.version() == refreshedVersion && snapshot.logFiles().contains(last.get().record().sourceLastLog()) && !lateLog) {
             return new MaterializedViewFreshness(FRESH, Optional.empty());
         }
         Optional<Instant> firstChange = snapshot.logFiles().stream()

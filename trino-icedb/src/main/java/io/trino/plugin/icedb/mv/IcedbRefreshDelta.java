@@ -66,6 +66,7 @@ public final class IcedbRefreshDelta
     {
         List<String> keys = source.logFiles().stream().sorted().collect(toImmutableList());
         Set<String> listed = new HashSet<>(keys);
+        Set<String> recent = Set.copyOf(last.recentLogs());
         if (source.version() < last.sourceVersion() || !listed.contains(last.sourceLastLog())) {
             // an older source, or the log the last refresh ended with is gone (the table was re-created, or a cleanup
             // removed it): nothing tells which rows the storage table holds
@@ -77,7 +78,9 @@ public final class IcedbRefreshDelta
             if (name.isEmpty()) {
                 continue;
             }
-            if (name.get().timestampMillis() <= last.sourceVersion()) {
+            if (name.get().timestampMillis() <= last.sourceVersion()
+                    && (name.get().timestampMillis() <= last.sourceVersion() - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS || recent.contains(key))) {
+                // the last refresh read it
                 continue;
             }
             LogFile log = sourceLog.readLog(key);
@@ -87,7 +90,7 @@ public final class IcedbRefreshDelta
                 }
                 for (LogTombstone superseded : log.logTombstones()) {
                     OptionalLong version = logName(superseded.path()).map(logName -> OptionalLong.of(logName.timestampMillis())).orElse(OptionalLong.empty());
-                    if (version.isEmpty() || (version.getAsLong() > last.sourceVersion() && !listed.contains(superseded.path()))) {
+                    if (version.isEmpty() || (version.getAsLong() > last.sourceVersion() - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS && !recent.contains(superseded.path()) && !listed.contains(superseded.path()))) {
                         // a log the refresh has not read was cleaned up: its parts are gone
                         return Optional.empty();
                     }

@@ -3,6 +3,8 @@ package io.trino.plugin.icedb.mv;
 import io.airlift.json.JsonCodec;
 import io.icedb.engine.spec.TablePaths;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -17,15 +19,21 @@ import static java.util.Objects.requireNonNull;
  * @param sourceLastLog the key of the source snapshot's newest log
  * @param incremental whether the refresh read only the parts the source gained
  * @param partsRead the number of source parts the refresh scanned (before predicate pruning); -1 for every live part
+ * @param recentLogs the source logs the refresh read whose timestamps are within {@link #LATE_LOG_WINDOW_MILLIS} of
+ * {@code sourceVersion}: a writer stamps its log before it creates it, so a log can show up after a later-stamped one;
+ * a log of that window missing here is new to the next refresh
  */
-public record IcedbRefreshRecord(String sourceLocation, long sourceVersion, String sourceLastLog, boolean incremental, long partsRead, long refreshedMillis)
+public record IcedbRefreshRecord(String sourceLocation, long sourceVersion, String sourceLastLog, boolean incremental, long partsRead, long refreshedMillis, List<String> recentLogs)
 {
+    public static final long LATE_LOG_WINDOW_MILLIS = 60_000;
+
     public static final JsonCodec<IcedbRefreshRecord> CODEC = JsonCodec.jsonCodec(IcedbRefreshRecord.class);
 
     public IcedbRefreshRecord
     {
         requireNonNull(sourceLocation, "sourceLocation is null");
         requireNonNull(sourceLastLog, "sourceLastLog is null");
+        recentLogs = recentLogs == null ? List.of() : List.copyOf(recentLogs);
     }
 
     /**
