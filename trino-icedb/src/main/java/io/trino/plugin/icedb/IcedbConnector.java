@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
+import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorMetadata;
@@ -42,6 +43,7 @@ public final class IcedbConnector
     private final Set<TableProcedureMetadata> tableProcedures;
     private final List<PropertyMetadata<?>> sessionProperties;
     private final List<PropertyMetadata<?>> tableProperties;
+    private final List<PropertyMetadata<?>> analyzeProperties;
     private final Optional<ConnectorAccessControl> accessControl;
 
     @Inject
@@ -56,6 +58,7 @@ public final class IcedbConnector
             Set<TableProcedureMetadata> tableProcedures,
             Set<SessionPropertiesProvider> sessionPropertiesProviders,
             IcedbTableProperties tableProperties,
+            IcedbAnalyzeProperties analyzeProperties,
             Optional<ConnectorAccessControl> accessControl)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
@@ -70,6 +73,7 @@ public final class IcedbConnector
                 .flatMap(provider -> provider.getSessionProperties().stream())
                 .collect(toImmutableList());
         this.tableProperties = ImmutableList.copyOf(tableProperties.getTableProperties());
+        this.analyzeProperties = ImmutableList.copyOf(analyzeProperties.getAnalyzeProperties());
         this.accessControl = requireNonNull(accessControl, "accessControl is null");
     }
 
@@ -116,6 +120,12 @@ public final class IcedbConnector
     public List<PropertyMetadata<?>> getTableProperties()
     {
         return tableProperties;
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getAnalyzeProperties()
+    {
+        return analyzeProperties;
     }
 
     @Override

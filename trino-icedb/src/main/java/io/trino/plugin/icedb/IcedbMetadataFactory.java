@@ -7,6 +7,7 @@ import io.trino.plugin.icedb.catalog.IcedbCatalog;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +25,7 @@ public final class IcedbMetadataFactory
     private final IcedbCleaner cleaner;
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final IcedbTableStatistics tableStatistics;
+    private final IcedbExtendedStatistics extendedStatistics;
 
     @Inject
     public IcedbMetadataFactory(
@@ -37,8 +39,10 @@ public final class IcedbMetadataFactory
             IcedbOrphanFileRemover orphanFileRemover,
             TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec,
-            IcedbTableStatistics tableStatistics)
+            IcedbTableStatistics tableStatistics,
+            IcedbExtendedStatistics extendedStatistics)
     {
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
         this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
@@ -54,6 +58,6 @@ public final class IcedbMetadataFactory
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec, tableStatistics);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec, tableStatistics, extendedStatistics);
     }
 }

@@ -33,6 +33,8 @@ import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
+import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
@@ -73,6 +75,8 @@ public final class IcedbModule
         binder.bind(IcedbLogCache.class).in(Scopes.SINGLETON);
         binder.bind(IcedbPartStatisticsStore.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableStatistics.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbExtendedStatistics.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbAnalyzeProperties.class).in(Scopes.SINGLETON);
         newExporter(binder).export(IcedbPartStatisticsStore.class).withGeneratedName();
         newExporter(binder).export(IcedbSnapshotLoader.class).withGeneratedName();
         newExporter(binder).export(IcedbLogCache.class).withGeneratedName();

@@ -20,6 +20,8 @@ public final class IcedbSessionProperties
     public static final String MAX_SPLIT_SIZE = "max_split_size";
     public static final String PROJECTION_PUSHDOWN_ENABLED = "projection_pushdown_enabled";
     public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
+    public static final String EXTENDED_STATISTICS_ENABLED = "extended_statistics_enabled";
+    public static final String COLLECT_EXTENDED_STATISTICS_ON_WRITE = "collect_extended_statistics_on_write";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -41,6 +43,16 @@ public final class IcedbSessionProperties
                         DYNAMIC_FILTERING_WAIT_TIMEOUT,
                         "Duration to wait for completion of dynamic filters during split generation",
                         config.getDynamicFilteringWaitTimeout(),
+                        false),
+                booleanProperty(
+                        EXTENDED_STATISTICS_ENABLED,
+                        "Enable collection (ANALYZE) and use of extended statistics (distinct-value sketches)",
+                        config.isExtendedStatisticsEnabled(),
+                        false),
+                booleanProperty(
+                        COLLECT_EXTENDED_STATISTICS_ON_WRITE,
+                        "Collect extended statistics during writes",
+                        config.isCollectExtendedStatisticsOnWrite(),
                         false));
     }
 
@@ -63,5 +75,15 @@ public final class IcedbSessionProperties
     public static DataSize getMaxSplitSize(ConnectorSession session)
     {
         return session.getProperty(MAX_SPLIT_SIZE, DataSize.class);
+    }
+
+    public static boolean isExtendedStatisticsEnabled(ConnectorSession session)
+    {
+        return session.getProperty(EXTENDED_STATISTICS_ENABLED, Boolean.class);
+    }
+
+    public static boolean isCollectExtendedStatisticsOnWrite(ConnectorSession session)
+    {
+        return session.getProperty(COLLECT_EXTENDED_STATISTICS_ON_WRITE, Boolean.class);
     }
 }
