@@ -224,6 +224,11 @@ public final class IcedbTableCommits
         return Optional.of(logKey);
     }
 
+    public IcedbPartStatisticsStore statisticsStore()
+    {
+        return statisticsStore;
+    }
+
     /**
      * The written parts' statistics by part key (parts whose writer had none are left out).
      */

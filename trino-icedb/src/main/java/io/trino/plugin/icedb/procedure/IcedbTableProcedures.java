@@ -71,7 +71,7 @@ public final class IcedbTableProcedures
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.commits = requireNonNull(commits, "commits is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
-        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
+        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory, commits.statisticsStore());
     }
 
     public IcedbTableExecuteHandle handle(IcedbTableHandle table, String procedureName, Map<String, Object> executeProperties, RetryMode retryMode)
