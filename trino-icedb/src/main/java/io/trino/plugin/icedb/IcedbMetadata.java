@@ -126,7 +126,7 @@ public final class IcedbMetadata
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory);
+        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory, extendedStatistics);
         this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, commits, fileSystemFactory);
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");

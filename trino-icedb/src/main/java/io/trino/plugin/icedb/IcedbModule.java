@@ -23,6 +23,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.DropExtendedStatsTableProcedure;
 import io.trino.plugin.icedb.procedure.ExpireSnapshotsTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
@@ -124,6 +125,7 @@ public final class IcedbModule
         tableProcedures.addBinding().toProvider(RemoveOrphanFilesTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(OptimizeTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(ExpireSnapshotsTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(DropExtendedStatsTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

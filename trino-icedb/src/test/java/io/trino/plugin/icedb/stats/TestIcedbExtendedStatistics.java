@@ -155,6 +155,27 @@ public class TestIcedbExtendedStatistics
     }
 
     @Test
+    public void testDropExtendedStats()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE s.dropped AS SELECT x AS a FROM UNNEST(sequence(1, 500)) t(x)", 500);
+        assertDistinct(showStats("s.dropped"), "a", 500);
+        assertUpdate("ANALYZE s.dropped");
+        assertThat(files("s/dropped/_icedb/sketches")).hasSize(2);
+
+        assertUpdate("ALTER TABLE s.dropped EXECUTE drop_extended_stats");
+        assertThat(files("s/dropped/_icedb/sketches")).isEmpty();
+        Map<String, MaterializedRow> stats = showStats("s.dropped");
+        assertThat(stats.get("a").getField(2)).isNull();
+        // the rest stays
+        assertThat(stats.get(null).getField(4)).isEqualTo(500.0);
+        assertThat(stats.get("a").getField(6)).isEqualTo("500");
+        // and an insert into a table with rows and no sketches starts none (a partial count would mislead)
+        assertUpdate("INSERT INTO s.dropped VALUES 501", 1);
+        assertThat(files("s/dropped/_icedb/sketches")).isEmpty();
+    }
+
+    @Test
     public void testTimeTravelIgnoresANewerSketch()
     {
         assertUpdate("CREATE TABLE s.travel (a bigint)");
@@ -207,6 +228,7 @@ public class TestIcedbExtendedStatistics
         for (int i = 0; i < 4; i++) {
             assertUpdate("INSERT INTO s.merged VALUES (%s, NULL), (%s, %s.5)".formatted(i, i * 10, i), 2);
         }
+        long inserted = (long) computeScalar("SELECT max(snapshot_id) FROM s.\"merged$snapshots\"");
         computeActual("CALL icedb.system.merge('s', 'merged')");
         String mergedLog = (String) computeScalar("SELECT file FROM s.\"merged$log\" WHERE merged ORDER BY \"timestamp\" DESC LIMIT 1");
         // written by the merge itself: no query read the statistics since
@@ -225,6 +247,12 @@ public class TestIcedbExtendedStatistics
         String updateLog = (String) computeScalar("SELECT file FROM s.\"merged$log\" WHERE merged ORDER BY \"timestamp\" DESC LIMIT 1");
         assertThat(root.resolve("s/merged/_icedb/stats").resolve(fileName(updateLog) + ".json")).exists();
         assertSidecarOnlyStatistics("s/merged", "s.merged", 10, "-5", "1000");
+
+        // a rollback lists the version's parts again: their statistics go into its sidecar
+        computeActual("CALL icedb.system.rollback_to_snapshot('s', 'merged', %s)".formatted(inserted));
+        String rollbackLog = (String) computeScalar("SELECT file FROM s.\"merged$log\" ORDER BY \"timestamp\" DESC LIMIT 1");
+        assertThat(root.resolve("s/merged/_icedb/stats").resolve(fileName(rollbackLog) + ".json")).exists();
+        assertSidecarOnlyStatistics("s/merged", "s.merged", 8, "0", "30");
     }
 
     /**
