@@ -51,7 +51,8 @@ public final class DistinctSketches
     /**
      * The sketch of one column.
      *
-     * @param type the column's DuckDB type when the sketch was computed: a reader ignores the sketch when the table's type differs
+     * @param type the column's SQL type when the sketch was computed (the connector writes Trino's name of it): a reader
+     * ignores the sketch when the column's type differs
      * @param sketch the serialized sketch
      */
     public record ColumnSketch(String type, byte[] sketch)
