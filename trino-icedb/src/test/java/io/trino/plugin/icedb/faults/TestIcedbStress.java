@@ -100,7 +100,7 @@ public class TestIcedbStress
                     for (long sequence = 1; System.nanoTime() < deadline; sequence++) {
                         long stmt = writerId * STATEMENTS_PER_WRITER + sequence;
                         int rows = 1 + (int) (stmt * 7919 % 50);
-                        String sql = "INSERT INTO st.t SELECT %s * 1000 + x, %s, %s, %s FROM UNNEST(sequence(1, %s)) AS t(x)".formatted(stmt, writerId, stmt, rows, rows);
+                        String sql = "INSERT INTO st.t (id, writer, stmt, rows_in_stmt) SELECT %s * 1000 + x, %s, %s, %s FROM UNNEST(sequence(1, %s)) AS t(x)".formatted(stmt, writerId, stmt, rows, rows);
                         if (run("insert", sql, Pattern.compile("$^"), succeeded, refused, unexpected)) {
                             committed.put(stmt, rows);
                         }
