@@ -55,11 +55,13 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbExtendedStatistics
 {
     private static final Logger log = Logger.get(IcedbExtendedStatistics.class);
-    private static final int MAX_CACHED_SKETCH_OBJECTS = 10_000;
+    // parsed sketch objects are immutable; bounded by their sketches' bytes
+    private static final long MAX_CACHED_SKETCH_BYTES = 64L << 20;
 
     private final IcedbFileIoFactory fileIoFactory;
     private final Cache<String, Map<String, ColumnSketch>> sketches = EvictableCacheBuilder.newBuilder()
-            .maximumSize(MAX_CACHED_SKETCH_OBJECTS)
+            .maximumWeight(MAX_CACHED_SKETCH_BYTES)
+            .weigher((String _, Map<String, ColumnSketch> columns) -> 1 + columns.values().stream().mapToInt(column -> column.sketch().length).sum())
             .build();
 
     @Inject
