@@ -8,6 +8,7 @@ import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.io.FileEntry;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.TablePaths;
 
 import java.io.ByteArrayOutputStream;
@@ -148,6 +149,7 @@ public final class MaintenanceHistory
      */
     static MaintenanceRun parse(String key, byte[] content)
     {
+        StrictJson json = new StrictJson(key, "maintenance record");
         String operation = null;
         Long started = null;
         Long finished = null;
@@ -155,25 +157,21 @@ public final class MaintenanceHistory
         String log = null;
         Map<String, Long> metrics = new LinkedHashMap<>();
         try (JsonParser parser = JSON_FACTORY.createParser(content)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw invalid(key, "not a JSON object");
-            }
+            json.expectTopLevelObject(parser);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "operation" -> operation = string(key, parser, value, name);
-                    case "started_at" -> started = number(key, parser, value, name);
-                    case "finished_at" -> finished = number(key, parser, value, name);
-                    case "holder" -> holder = string(key, parser, value, name);
-                    case "log" -> log = string(key, parser, value, name);
+                    case "operation" -> operation = json.string(parser, value, name);
+                    case "started_at" -> started = json.number(parser, value, name);
+                    case "finished_at" -> finished = json.number(parser, value, name);
+                    case "holder" -> holder = json.string(parser, value, name);
+                    case "log" -> log = json.string(parser, value, name);
                     case "metrics" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            throw invalid(key, "\"metrics\" is not an object");
-                        }
+                        json.expectObject(value, "metrics");
                         while (parser.nextToken() == JsonToken.FIELD_NAME) {
                             String metric = parser.currentName();
-                            metrics.put(metric, number(key, parser, parser.nextToken(), "metrics." + metric));
+                            metrics.put(metric, json.number(parser, parser.nextToken(), "metrics." + metric));
                         }
                     }
                     default -> parser.skipChildren();
@@ -181,40 +179,17 @@ public final class MaintenanceHistory
             }
         }
         catch (IOException e) {
-            throw invalid(key, e.getMessage());
+            throw json.invalid(e.getMessage());
         }
         if (operation == null || operation.isEmpty()) {
-            throw invalid(key, "missing string \"operation\"");
+            throw json.invalid("missing string \"operation\"");
         }
         if (started == null || finished == null) {
-            throw invalid(key, "missing integer \"%s\"".formatted(started == null ? "started_at" : "finished_at"));
+            throw json.invalid("missing integer \"%s\"".formatted(started == null ? "started_at" : "finished_at"));
         }
         if (holder == null) {
-            throw invalid(key, "missing string \"holder\"");
+            throw json.invalid("missing string \"holder\"");
         }
         return new MaintenanceRun(operation, started, finished, holder, Optional.ofNullable(log), metrics);
-    }
-
-    private static String string(String key, JsonParser parser, JsonToken value, String name)
-            throws IOException
-    {
-        if (value != JsonToken.VALUE_STRING) {
-            throw invalid(key, "\"%s\" is not a string".formatted(name));
-        }
-        return parser.getText();
-    }
-
-    private static long number(String key, JsonParser parser, JsonToken value, String name)
-            throws IOException
-    {
-        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw invalid(key, "\"%s\" is not an integer".formatted(name));
-        }
-        return parser.getLongValue();
-    }
-
-    private static InvalidMetadataObjectException invalid(String key, String reason)
-    {
-        return new InvalidMetadataObjectException(key, "Invalid maintenance record %s: %s".formatted(key, reason));
     }
 }

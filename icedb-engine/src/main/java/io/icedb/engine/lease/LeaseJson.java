@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
+import io.icedb.engine.io.StrictJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -156,6 +157,6 @@ final class LeaseJson
 
     private static InvalidMetadataObjectException invalid(String key, String reason)
     {
-        return new InvalidMetadataObjectException(key, "Invalid lease object %s: %s".formatted(key, reason));
+        return new StrictJson(key, "lease object").invalid(reason);
     }
 }

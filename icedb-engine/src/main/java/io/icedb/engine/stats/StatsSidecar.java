@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.TablePaths;
 
 import java.io.ByteArrayOutputStream;
@@ -146,70 +147,69 @@ public final class StatsSidecar
      */
     public static Map<String, PartStats> parse(String key, byte[] content)
     {
+        StrictJson json = new StrictJson(key, "statistics sidecar");
         Map<String, PartStats> parts = null;
         Long version = null;
         try (JsonParser parser = JSON_FACTORY.createParser(content)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw invalid(key, "not a JSON object");
-            }
+            json.expectTopLevelObject(parser);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "version" -> version = number(key, parser, value, name);
-                    case "parts" -> parts = parseParts(key, parser, value);
+                    case "version" -> version = json.number(parser, value, name);
+                    case "parts" -> parts = parseParts(json, parser, value);
                     default -> parser.skipChildren();
                 }
             }
         }
         catch (IOException e) {
-            throw invalid(key, e.getMessage());
+            throw json.invalid(e.getMessage());
         }
         if (version == null || version != VERSION) {
-            throw invalid(key, "\"version\" is not %s".formatted(VERSION));
+            throw json.invalid("\"version\" is not %s".formatted(VERSION));
         }
         if (parts == null) {
-            throw invalid(key, "missing object \"parts\"");
+            throw json.invalid("missing object \"parts\"");
         }
         return Map.copyOf(parts);
     }
 
-    private static Map<String, PartStats> parseParts(String key, JsonParser parser, JsonToken value)
+    private static Map<String, PartStats> parseParts(StrictJson json, JsonParser parser, JsonToken value)
             throws IOException
     {
-        expectObject(key, value, "parts");
+        json.expectObject(value, "parts");
         Map<String, PartStats> parts = new HashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String path = parser.currentName();
-            expectObject(key, parser.nextToken(), "parts." + path);
+            json.expectObject(parser.nextToken(), "parts." + path);
             Long rows = null;
             Map<String, ColumnStats> columns = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken fieldValue = parser.nextToken();
                 switch (name) {
-                    case "rows" -> rows = number(key, parser, fieldValue, "parts." + path + ".rows");
-                    case "columns" -> columns = parseColumns(key, parser, fieldValue, path);
+                    case "rows" -> rows = json.number(parser, fieldValue, "parts." + path + ".rows");
+                    case "columns" -> columns = parseColumns(json, parser, fieldValue, path);
                     default -> parser.skipChildren();
                 }
             }
             if (rows == null || rows < 0 || columns == null) {
-                throw invalid(key, "part %s needs a non-negative integer \"rows\" and an object \"columns\"".formatted(path));
+                throw json.invalid("part %s needs a non-negative integer \"rows\" and an object \"columns\"".formatted(path));
             }
             parts.put(path, new PartStats(rows, columns));
         }
         return parts;
     }
 
-    private static Map<String, ColumnStats> parseColumns(String key, JsonParser parser, JsonToken value, String path)
+    private static Map<String, ColumnStats> parseColumns(StrictJson json, JsonParser parser, JsonToken value, String path)
             throws IOException
     {
-        expectObject(key, value, "parts." + path + ".columns");
+        json.expectObject(value, "parts." + path + ".columns");
         Map<String, ColumnStats> columns = new HashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String column = parser.currentName();
             String where = "parts.%s.columns.%s".formatted(path, column);
-            expectObject(key, parser.nextToken(), where);
+            json.expectObject(parser.nextToken(), where);
             String type = null;
             Long nulls = null;
             String min = null;
@@ -219,49 +219,19 @@ public final class StatsSidecar
                 String name = parser.currentName();
                 JsonToken fieldValue = parser.nextToken();
                 switch (name) {
-                    case "type" -> type = string(key, parser, fieldValue, where + ".type");
-                    case "nulls" -> nulls = number(key, parser, fieldValue, where + ".nulls");
-                    case "min" -> min = string(key, parser, fieldValue, where + ".min");
-                    case "max" -> max = string(key, parser, fieldValue, where + ".max");
-                    case "bytes" -> bytes = number(key, parser, fieldValue, where + ".bytes");
+                    case "type" -> type = json.string(parser, fieldValue, where + ".type");
+                    case "nulls" -> nulls = json.number(parser, fieldValue, where + ".nulls");
+                    case "min" -> min = json.string(parser, fieldValue, where + ".min");
+                    case "max" -> max = json.string(parser, fieldValue, where + ".max");
+                    case "bytes" -> bytes = json.number(parser, fieldValue, where + ".bytes");
                     default -> parser.skipChildren();
                 }
             }
             if (type == null || (min == null) != (max == null) || (nulls != null && nulls < 0) || bytes < 0) {
-                throw invalid(key, "%s needs a string \"type\", both or neither of \"min\" and \"max\", and non-negative counts".formatted(where));
+                throw json.invalid("%s needs a string \"type\", both or neither of \"min\" and \"max\", and non-negative counts".formatted(where));
             }
             columns.put(column, new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes));
         }
         return columns;
-    }
-
-    private static void expectObject(String key, JsonToken value, String name)
-    {
-        if (value != JsonToken.START_OBJECT) {
-            throw invalid(key, "\"%s\" is not an object".formatted(name));
-        }
-    }
-
-    private static String string(String key, JsonParser parser, JsonToken value, String name)
-            throws IOException
-    {
-        if (value != JsonToken.VALUE_STRING) {
-            throw invalid(key, "\"%s\" is not a string".formatted(name));
-        }
-        return parser.getText();
-    }
-
-    private static long number(String key, JsonParser parser, JsonToken value, String name)
-            throws IOException
-    {
-        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw invalid(key, "\"%s\" is not an integer".formatted(name));
-        }
-        return parser.getLongValue();
-    }
-
-    private static InvalidMetadataObjectException invalid(String key, String reason)
-    {
-        return new InvalidMetadataObjectException(key, "Invalid statistics sidecar %s: %s".formatted(key, reason));
     }
 }

@@ -14,12 +14,16 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 @DefunctConfig("icedb.log-cache.max-entries")
 public class IcedbConfig
 {
+    public static final String EXTENDED_STATISTICS_CONFIG = "icedb.extended-statistics.enabled";
+
     private String warehouse;
     private DataSize logCacheMaxSize = DataSize.of(256, MEGABYTE);
     private int logReadThreads = 16;
     private DataSize maxSplitSize = DataSize.of(64, MEGABYTE);
     private boolean registerTableProcedureEnabled;
     private Duration dynamicFilteringWaitTimeout = new Duration(1, SECONDS);
+    private boolean extendedStatisticsEnabled = true;
+    private boolean collectExtendedStatisticsOnWrite = true;
 
     @NotNull
     public String getWarehouse()
@@ -101,6 +105,32 @@ public class IcedbConfig
     public IcedbConfig setDynamicFilteringWaitTimeout(Duration dynamicFilteringWaitTimeout)
     {
         this.dynamicFilteringWaitTimeout = dynamicFilteringWaitTimeout;
+        return this;
+    }
+
+    public boolean isExtendedStatisticsEnabled()
+    {
+        return extendedStatisticsEnabled;
+    }
+
+    @Config(EXTENDED_STATISTICS_CONFIG)
+    @ConfigDescription("Enable collection (ANALYZE) and use of extended statistics (distinct-value sketches)")
+    public IcedbConfig setExtendedStatisticsEnabled(boolean extendedStatisticsEnabled)
+    {
+        this.extendedStatisticsEnabled = extendedStatisticsEnabled;
+        return this;
+    }
+
+    public boolean isCollectExtendedStatisticsOnWrite()
+    {
+        return collectExtendedStatisticsOnWrite;
+    }
+
+    @Config("icedb.extended-statistics.collect-on-write")
+    @ConfigDescription("Collect extended statistics during writes: CTAS and inserts into an empty table start the sketches, inserts extend them")
+    public IcedbConfig setCollectExtendedStatisticsOnWrite(boolean collectExtendedStatisticsOnWrite)
+    {
+        this.collectExtendedStatisticsOnWrite = collectExtendedStatisticsOnWrite;
         return this;
     }
 }

@@ -7,6 +7,7 @@ import io.airlift.bootstrap.LifeCycleManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
+import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorCapabilities;
@@ -44,6 +45,7 @@ public final class IcedbConnector
     private final Set<TableProcedureMetadata> tableProcedures;
     private final List<PropertyMetadata<?>> sessionProperties;
     private final List<PropertyMetadata<?>> tableProperties;
+    private final List<PropertyMetadata<?>> analyzeProperties;
     private final Optional<ConnectorAccessControl> accessControl;
 
     @Inject
@@ -58,6 +60,7 @@ public final class IcedbConnector
             Set<TableProcedureMetadata> tableProcedures,
             Set<SessionPropertiesProvider> sessionPropertiesProviders,
             IcedbTableProperties tableProperties,
+            IcedbAnalyzeProperties analyzeProperties,
             Optional<ConnectorAccessControl> accessControl)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
@@ -72,6 +75,7 @@ public final class IcedbConnector
                 .flatMap(provider -> provider.getSessionProperties().stream())
                 .collect(toImmutableList());
         this.tableProperties = ImmutableList.copyOf(tableProperties.getTableProperties());
+        this.analyzeProperties = ImmutableList.copyOf(analyzeProperties.getAnalyzeProperties());
         this.accessControl = requireNonNull(accessControl, "accessControl is null");
     }
 
@@ -130,6 +134,12 @@ public final class IcedbConnector
     public List<PropertyMetadata<?>> getMaterializedViewProperties()
     {
         return IcedbMaterializedViews.materializedViewProperties(tableProperties);
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getAnalyzeProperties()
+    {
+        return analyzeProperties;
     }
 
     @Override

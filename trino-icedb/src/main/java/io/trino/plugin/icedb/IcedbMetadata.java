@@ -25,6 +25,8 @@ import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
+import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
 import io.trino.spi.RefreshType;
@@ -34,6 +36,7 @@ import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorAccessControl;
+import io.trino.spi.connector.ConnectorAnalyzeMetadata;
 import io.trino.spi.connector.ConnectorInsertTableHandle;
 import io.trino.spi.connector.ConnectorMaterializedViewDefinition;
 import io.trino.spi.connector.ConnectorMergeTableHandle;
@@ -63,6 +66,7 @@ import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.statistics.TableStatistics;
+import io.trino.spi.statistics.TableStatisticsMetadata;
 import io.trino.spi.type.Type;
 
 import java.time.Instant;
@@ -80,6 +84,8 @@ import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static io.trino.plugin.icedb.IcedbSessionProperties.isCollectExtendedStatisticsOnWrite;
+import static io.trino.plugin.icedb.IcedbSessionProperties.isExtendedStatisticsEnabled;
 import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static java.lang.String.format;
@@ -102,6 +108,7 @@ public final class IcedbMetadata
     private final IcedbCleaner cleaner;
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final IcedbTableStatistics tableStatistics;
+    private final IcedbExtendedStatistics extendedStatistics;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbTableProcedures tableProcedures;
     private final IcedbRowLevelOperations rowLevelOperations;
@@ -123,15 +130,17 @@ public final class IcedbMetadata
             TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec,
             IcedbTableStatistics tableStatistics,
+            IcedbExtendedStatistics extendedStatistics,
             IcedbMaterializedViews materializedViews)
     {
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
         this.materializedViews = requireNonNull(materializedViews, "materializedViews is null");
         this.materializedViewRefresh = new IcedbMaterializedViewRefresh(materializedViews, commits, maintenance, fileSystemFactory, partCodec);
         this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory);
+        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory, extendedStatistics);
         this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, commits, fileSystemFactory);
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
@@ -403,7 +412,10 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorOutputMetadata> finishCreateTable(ConnectorSession session, ConnectorOutputTableHandle tableHandle, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        commits.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments);
+        IcedbWritableTableHandle table = (IcedbWritableTableHandle) tableHandle;
+        String logKey = commits.finishCreateTable(session, table, fragments);
+        // the table's first log, or a replacement of every row: nothing older is merged in
+        extendedStatistics.extend(session.getIdentity(), table.tableLocation(), logKey, writtenTypes(table), computedStatistics, true);
         return Optional.empty();
     }
 
@@ -419,8 +431,64 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        commits.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments);
+        IcedbWritableTableHandle table = (IcedbWritableTableHandle) insertHandle;
+        commits.finishInsert(session, table, fragments)
+                .ifPresent(logKey -> extendedStatistics.extend(session.getIdentity(), table.tableLocation(), logKey, writtenTypes(table), computedStatistics, false));
         return Optional.empty();
+    }
+
+    private static Map<String, Type> writtenTypes(IcedbWritableTableHandle table)
+    {
+        return table.columns().stream().collect(toImmutableMap(IcedbWriteColumn::name, IcedbWriteColumn::type));
+    }
+
+    // ANALYZE and statistics collected by writes: stats/IcedbExtendedStatistics
+
+    @Override
+    public TableStatisticsMetadata getStatisticsCollectionMetadataForWrite(ConnectorSession session, ConnectorTableMetadata tableMetadata)
+    {
+        if (!isExtendedStatisticsEnabled(session) || !isCollectExtendedStatisticsOnWrite(session)) {
+            return TableStatisticsMetadata.empty();
+        }
+        Optional<IcedbTableLocation> location = catalog.findTable(session.getIdentity(), tableMetadata.getTable());
+        if (location.isEmpty()) {
+            // a new table (CTAS): every column
+            return IcedbExtendedStatistics.collectionMetadata(tableMetadata.getColumns(), Optional.empty());
+        }
+        IcedbTableHandle table = (IcedbTableHandle) getTableHandle(session, tableMetadata.getTable(), Optional.empty(), Optional.empty());
+        Optional<Snapshot> snapshot = table == null || table.snapshotUpperBound() == Long.MAX_VALUE ? Optional.empty() : Optional.of(snapshot(session, table));
+        return extendedStatistics.writeMetadata(session.getIdentity(), location.get(), snapshot, tableMetadata.getColumns());
+    }
+
+    @Override
+    public ConnectorAnalyzeMetadata getStatisticsCollectionMetadata(ConnectorSession session, ConnectorTableHandle tableHandle, Map<String, Object> analyzeProperties)
+    {
+        if (!isExtendedStatisticsEnabled(session)) {
+            throw new TrinoException(NOT_SUPPORTED, "Analyze is not enabled. You can enable analyze using %s config or %s catalog session property".formatted(
+                    IcedbConfig.EXTENDED_STATISTICS_CONFIG,
+                    IcedbSessionProperties.EXTENDED_STATISTICS_ENABLED));
+        }
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        return new ConnectorAnalyzeMetadata(table, IcedbExtendedStatistics.collectionMetadata(
+                getTableMetadata(session, table).getColumns(),
+                IcedbAnalyzeProperties.getColumnNames(analyzeProperties)));
+    }
+
+    @Override
+    public ConnectorTableHandle beginStatisticsCollection(ConnectorSession session, ConnectorTableHandle tableHandle)
+    {
+        return tableHandle;
+    }
+
+    @Override
+    public void finishStatisticsCollection(ConnectorSession session, ConnectorTableHandle tableHandle, Collection<ComputedStatistics> computedStatistics)
+    {
+        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        IcedbTableView view = view(session, table);
+        Map<String, Type> columnTypes = view.columns().stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
+        extendedStatistics.writeAnalyzed(session.getIdentity(), table.tableLocation(), view.snapshot(), columnTypes, computedStatistics);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 
 import static java.util.Objects.requireNonNull;
@@ -26,6 +27,7 @@ public final class IcedbMetadataFactory
     private final IcedbOrphanFileRemover orphanFileRemover;
     private final IcedbTableStatistics tableStatistics;
     private final IcedbMaterializedViews materializedViews;
+    private final IcedbExtendedStatistics extendedStatistics;
 
     @Inject
     public IcedbMetadataFactory(
@@ -40,8 +42,10 @@ public final class IcedbMetadataFactory
             TrinoFileSystemFactory fileSystemFactory,
             JsonCodec<IcedbWrittenPart> partCodec,
             IcedbTableStatistics tableStatistics,
+            IcedbExtendedStatistics extendedStatistics,
             IcedbMaterializedViews materializedViews)
     {
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
         this.materializedViews = requireNonNull(materializedViews, "materializedViews is null");
         this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
@@ -58,6 +62,6 @@ public final class IcedbMetadataFactory
 
     public IcedbMetadata create()
     {
-        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec, tableStatistics, materializedViews);
+        return new IcedbMetadata(catalog, snapshotLoader, typeMapping, tableDefinitions, commits, maintenance, cleaner, orphanFileRemover, fileSystemFactory, partCodec, tableStatistics, extendedStatistics, materializedViews);
     }
 }

@@ -24,6 +24,7 @@ import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.procedure.CleanupProcedure;
 import io.trino.plugin.icedb.procedure.CleanupTableProcedure;
+import io.trino.plugin.icedb.procedure.DropExtendedStatsTableProcedure;
 import io.trino.plugin.icedb.procedure.ExpireSnapshotsTableProcedure;
 import io.trino.plugin.icedb.procedure.MergeProcedure;
 import io.trino.plugin.icedb.procedure.MergeTableProcedure;
@@ -34,6 +35,8 @@ import io.trino.plugin.icedb.procedure.RemoveOrphanFilesTableProcedure;
 import io.trino.plugin.icedb.procedure.RollbackToSnapshotProcedure;
 import io.trino.plugin.icedb.procedure.UnregisterTableProcedure;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
+import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.spi.connector.ConnectorNodePartitioningProvider;
@@ -74,6 +77,8 @@ public final class IcedbModule
         binder.bind(IcedbLogCache.class).in(Scopes.SINGLETON);
         binder.bind(IcedbPartStatisticsStore.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableStatistics.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbExtendedStatistics.class).in(Scopes.SINGLETON);
+        binder.bind(IcedbAnalyzeProperties.class).in(Scopes.SINGLETON);
         newExporter(binder).export(IcedbPartStatisticsStore.class).withGeneratedName();
         newExporter(binder).export(IcedbSnapshotLoader.class).withGeneratedName();
         newExporter(binder).export(IcedbLogCache.class).withGeneratedName();
@@ -122,6 +127,7 @@ public final class IcedbModule
         tableProcedures.addBinding().toProvider(RemoveOrphanFilesTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(OptimizeTableProcedure.class).in(Scopes.SINGLETON);
         tableProcedures.addBinding().toProvider(ExpireSnapshotsTableProcedure.class).in(Scopes.SINGLETON);
+        tableProcedures.addBinding().toProvider(DropExtendedStatsTableProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(IcedbConnector.class).in(Scopes.SINGLETON);
     }

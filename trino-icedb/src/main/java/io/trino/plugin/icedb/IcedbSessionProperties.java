@@ -22,6 +22,8 @@ public final class IcedbSessionProperties
     public static final String DYNAMIC_FILTERING_WAIT_TIMEOUT = "dynamic_filtering_wait_timeout";
     public static final String INCREMENTAL_REFRESH_ENABLED = "incremental_refresh_enabled";
     public static final String MERGE_ON_READ_ENABLED = "merge_on_read_enabled";
+    public static final String EXTENDED_STATISTICS_ENABLED = "extended_statistics_enabled";
+    public static final String COLLECT_EXTENDED_STATISTICS_ON_WRITE = "collect_extended_statistics_on_write";
 
     private final List<PropertyMetadata<?>> sessionProperties;
 
@@ -53,6 +55,16 @@ public final class IcedbSessionProperties
                         MERGE_ON_READ_ENABLED,
                         "Tables with a merge engine read one row per primary key, merged on read (like ClickHouse's FINAL); off: the raw rows of the parts",
                         true,
+                        false),
+                booleanProperty(
+                        EXTENDED_STATISTICS_ENABLED,
+                        "Enable collection (ANALYZE) and use of extended statistics (distinct-value sketches)",
+                        config.isExtendedStatisticsEnabled(),
+                        false),
+                booleanProperty(
+                        COLLECT_EXTENDED_STATISTICS_ON_WRITE,
+                        "Collect extended statistics during writes",
+                        config.isCollectExtendedStatisticsOnWrite(),
                         false));
     }
 
@@ -85,5 +97,15 @@ public final class IcedbSessionProperties
     public static DataSize getMaxSplitSize(ConnectorSession session)
     {
         return session.getProperty(MAX_SPLIT_SIZE, DataSize.class);
+    }
+
+    public static boolean isExtendedStatisticsEnabled(ConnectorSession session)
+    {
+        return session.getProperty(EXTENDED_STATISTICS_ENABLED, Boolean.class);
+    }
+
+    public static boolean isCollectExtendedStatisticsOnWrite(ConnectorSession session)
+    {
+        return session.getProperty(COLLECT_EXTENDED_STATISTICS_ON_WRITE, Boolean.class);
     }
 }

@@ -27,6 +27,7 @@ import io.trino.plugin.icedb.dml.IcedbTableReplacement;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnMetadata;
@@ -80,12 +81,14 @@ public final class IcedbTableCommits
     private final IcedbMaintenance maintenance;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbPartStatisticsStore statisticsStore;
+    private final IcedbExtendedStatistics extendedStatistics;
     private final TimeStat commits = new TimeStat(MILLISECONDS);
     private final CounterStat commitFailures = new CounterStat();
 
     @Inject
-    public IcedbTableCommits(IcedbCatalog catalog, IcedbTableDefinitions definitions, IcedbMaintenance maintenance, JsonCodec<IcedbWrittenPart> partCodec, IcedbPartStatisticsStore statisticsStore)
+    public IcedbTableCommits(IcedbCatalog catalog, IcedbTableDefinitions definitions, IcedbMaintenance maintenance, JsonCodec<IcedbWrittenPart> partCodec, IcedbPartStatisticsStore statisticsStore, IcedbExtendedStatistics extendedStatistics)
     {
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
         this.statisticsStore = requireNonNull(statisticsStore, "statisticsStore is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.definitions = requireNonNull(definitions, "definitions is null");
@@ -99,7 +102,7 @@ public final class IcedbTableCommits
         Optional<IcedbTableLocation> existing = catalog.findTable(session.getIdentity(), tableName);
         if (saveMode == SaveMode.REPLACE && existing.isPresent()) {
             NewTable table = definitions.prepareNewTable(session, tableMetadata, existing);
-            replaceTable(session, tableName, table, table.schema(), ImmutableList.of());
+            replaceTable(session, tableName, table, table.schema(), ImmutableList.of(), ImmutableMap.of());
             return;
         }
         if (existing.isPresent()) {
@@ -109,7 +112,7 @@ public final class IcedbTableCommits
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", tableName));
         }
         NewTable table = definitions.prepareNewTable(session, tableMetadata, Optional.empty());
-        if (!createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of(), ImmutableMap.of())) {
+        if (createFirstLog(session, tableName, table.location(), table.definition(), table.schema(), ImmutableList.of(), ImmutableMap.of()).isEmpty()) {
             if (saveMode == SaveMode.IGNORE) {
                 return;
             }
@@ -133,28 +136,38 @@ public final class IcedbTableCommits
         return new IcedbWritableTableHandle(tableName.getSchemaName(), tableName.getTableName(), table.location().location(), columns, table.definition(), ImmutableList.of(), existing.isEmpty(), table.registerLocation(), Optional.empty());
     }
 
-    public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
+    /**
+     * @return the key of the committed log
+     */
+    public String finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
         if (!table.newTable()) {
             // CREATE OR REPLACE TABLE AS of a table that exists
-            replaceTable(session, table.schemaTableName(), new NewTable(table.tableLocation(), writtenSchema(table), table.definition(), false), writtenSchema(table), markers(fragments));
-            return;
+            return replaceTable(session, table.schemaTableName(), new NewTable(table.tableLocation(), writtenSchema(table), table.definition(), false), writtenSchema(table), markers(fragments), statistics(fragments));
         }
-        if (!createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments), statistics(fragments))) {
+        Optional<String> logKey = createFirstLog(session, table.schemaTableName(), table.tableLocation(), table.definition(), writtenSchema(table), markers(fragments), statistics(fragments));
+        if (logKey.isEmpty()) {
             // our parts stay orphans, named by no log
             throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s (%s holds a table: a concurrent statement created it, or another table lives there)", table.schemaTableName(), table.tableLocation()));
         }
         if (table.registerLocation()) {
             catalog.registerCreatedTable(session.getIdentity(), table.schemaTableName(), table.tableLocation());
         }
+        return logKey.get();
     }
 
-    private void replaceTable(ConnectorSession session, SchemaTableName name, NewTable table, Schema schema, List<FileMarker> parts)
+    private String replaceTable(ConnectorSession session, SchemaTableName name, NewTable table, Schema schema, List<FileMarker> parts, Map<String, PartStats> statistics)
     {
         MaintainedTable maintained = maintenance.table(session, name, table.location());
-        IcedbTableReplacement.commit(maintenance, this, session, maintained, schema, parts);
+        String logKey = IcedbTableReplacement.commit(maintenance, this, session, maintained, schema, parts);
+        statisticsStore.writeSidecar(maintained.fileIo(), table.location(), logKey, statistics);
+        if (parts.isEmpty()) {
+            // the old rows' distinct-value sketches no longer describe the table (a CTAS with rows writes its own)
+            extendedStatistics.reset(session.getIdentity(), table.location(), logKey);
+        }
         // properties are advice for writers (sort order, codec, comments): the log above is the commit point
         table.definition().write(maintained.fileIo(), table.location());
+        return logKey;
     }
 
     /**
@@ -195,11 +208,13 @@ public final class IcedbTableCommits
         return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, writtenPathKeys, false, false, identity);
     }
 
+    /**
+     * @return the key of the committed log; empty when nothing was written (no log, the table is unchanged)
+     */
     public Optional<String> finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
         List<FileMarker> markers = markers(fragments);
         if (markers.isEmpty()) {
-            // nothing was written: no log, the table is unchanged
             return Optional.empty();
         }
         IcedbFileIo fileIo = maintenance.table(session, table.schemaTableName(), table.tableLocation()).fileIo();
@@ -209,10 +224,15 @@ public final class IcedbTableCommits
         return Optional.of(logKey);
     }
 
+    public IcedbPartStatisticsStore statisticsStore()
+    {
+        return statisticsStore;
+    }
+
     /**
      * The written parts' statistics by part key (parts whose writer had none are left out).
      */
-    private Map<String, PartStats> statistics(Collection<Slice> fragments)
+    public Map<String, PartStats> statistics(Collection<Slice> fragments)
     {
         Map<String, PartStats> statistics = new HashMap<>();
         for (Slice fragment : fragments) {
@@ -243,9 +263,9 @@ public final class IcedbTableCommits
      * Writes the table's properties and commits its first log under the table's lease: of statements racing to create
      * one table, the first to take the lease creates it, and the others, taking it after, find its log.
      *
-     * @return false when the table exists already
+     * @return the key of the log; empty when the table exists already
      */
-    private boolean createFirstLog(ConnectorSession session, SchemaTableName name, IcedbTableLocation location, IcedbTableDefinition definition, Schema schema, List<FileMarker> parts, Map<String, PartStats> statistics)
+    private Optional<String> createFirstLog(ConnectorSession session, SchemaTableName name, IcedbTableLocation location, IcedbTableDefinition definition, Schema schema, List<FileMarker> parts, Map<String, PartStats> statistics)
     {
         MaintainedTable table = maintenance.table(session, name, location);
         LeaseHandle lease;
@@ -261,7 +281,7 @@ public final class IcedbTableCommits
         try {
             // a log without columns is a no-op log the lease left for a creator that failed mid-commit
             if (table.currentSchema().filter(current -> !current.columns().isEmpty()).isPresent()) {
-                return false;
+                return Optional.empty();
             }
             try {
                 TableIdentity.create(table.fileIo(), location.prefix(), System.currentTimeMillis());
@@ -278,7 +298,7 @@ public final class IcedbTableCommits
                 throw new TrinoException(ICEDB_COMMIT_ERROR, format("Failed to create table %s (%s): %s", name, location, e.getMessage()), e);
             }
             statisticsStore.writeSidecar(table.fileIo(), location, firstLog.key(), statistics);
-            return true;
+            return Optional.of(firstLog.key());
         }
         finally {
             try {

@@ -24,6 +24,8 @@ public class TestIcedbConfig
                 .setLogReadThreads(16)
                 .setMaxSplitSize(DataSize.of(64, MEGABYTE))
                 .setDynamicFilteringWaitTimeout(new Duration(1, SECONDS))
+                .setExtendedStatisticsEnabled(true)
+                .setCollectExtendedStatisticsOnWrite(true)
                 .setRegisterTableProcedureEnabled(false));
     }
 
@@ -36,6 +38,8 @@ public class TestIcedbConfig
                 .put("icedb.log-read-threads", "3")
                 .put("icedb.max-split-size", "8MB")
                 .put("icedb.dynamic-filtering.wait-timeout", "30s")
+                .put("icedb.extended-statistics.enabled", "false")
+                .put("icedb.extended-statistics.collect-on-write", "false")
                 .put("icedb.register-table-procedure.enabled", "true")
                 .buildOrThrow();
 
@@ -45,6 +49,8 @@ public class TestIcedbConfig
                 .setLogReadThreads(3)
                 .setMaxSplitSize(DataSize.of(8, MEGABYTE))
                 .setDynamicFilteringWaitTimeout(new Duration(30, SECONDS))
+                .setExtendedStatisticsEnabled(false)
+                .setCollectExtendedStatisticsOnWrite(false)
                 .setRegisterTableProcedureEnabled(true);
 
         assertFullMapping(properties, expected);

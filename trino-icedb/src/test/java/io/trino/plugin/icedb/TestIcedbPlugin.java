@@ -31,7 +31,8 @@ public class TestIcedbPlugin
                         "bootstrap.quiet", "true"),
                 new TestingConnectorContext());
         assertThat(connector.getProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("register_table", "unregister_table", "merge", "cleanup", "remove_orphan_files", "rollback_to_snapshot");
-        assertThat(connector.getTableProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("MERGE", "CLEANUP", "REMOVE_ORPHAN_FILES", "OPTIMIZE", "EXPIRE_SNAPSHOTS");
+        assertThat(connector.getTableProcedures()).extracting(procedure -> procedure.getName()).containsExactlyInAnyOrder("MERGE", "CLEANUP", "REMOVE_ORPHAN_FILES", "OPTIMIZE", "EXPIRE_SNAPSHOTS", "DROP_EXTENDED_STATS");
+        assertThat(connector.getAnalyzeProperties()).extracting(property -> property.getName()).containsExactly("columns");
         connector.shutdown();
 
         connector = factory.create(

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.dml;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.airlift.json.JsonCodec;
 import io.airlift.log.Logger;
 import io.airlift.slice.Slice;
@@ -81,7 +82,7 @@ public final class IcedbRowLevelOperations
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.commits = requireNonNull(commits, "commits is null");
-        this.mergeCommit = new IcedbMergeCommit(maintenance);
+        this.mergeCommit = new IcedbMergeCommit(maintenance, commits.statisticsStore());
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
     }
 
@@ -184,7 +185,7 @@ public final class IcedbRowLevelOperations
             Set<String> removedPaths = removed.stream().map(FileMarker::path).collect(toImmutableSet());
             MergedLog mergedLog = mergeCommit.plan(logs, removedPaths, ImmutableList.of());
             long bytes = removed.stream().mapToLong(FileMarker::bytes).sum();
-            mergeCommit.commit(session, table, lease, mergedLog, operation, startedMillis, metrics(removed.size(), bytes, 0, 0, mergedLog.sourceLogs().size()));
+            mergeCommit.commit(session, table, lease, mergedLog, operation, startedMillis, ImmutableMap.of(), metrics(removed.size(), bytes, 0, 0, mergedLog.sourceLogs().size()));
             log.info("%s of table %s: merged log %s removes %s parts (%s bytes) and supersedes %s logs", operation, table, mergedLog.log().key(), removed.size(), bytes, mergedLog.sourceLogs().size());
             return removed.size();
         }
@@ -273,7 +274,7 @@ public final class IcedbRowLevelOperations
             MergedLog mergedLog = mergeCommit.plan(logs, replaced.keySet(), markers);
             long removedBytes = snapshot.aliveFiles().stream().filter(part -> replaced.containsKey(part.path())).mapToLong(FileMarker::bytes).sum();
             try {
-                mergeCommit.commit(session, table, lease, mergedLog, merge.operation(), merge.startedMillis(), metrics(
+                mergeCommit.commit(session, table, lease, mergedLog, merge.operation(), merge.startedMillis(), IcedbMergeCommit.statistics(newParts), metrics(
                         replaced.size(),
                         removedBytes,
                         newParts.size(),

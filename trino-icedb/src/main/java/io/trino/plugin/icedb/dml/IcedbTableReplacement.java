@@ -80,8 +80,9 @@ public final class IcedbTableReplacement
      * Commits the replacement: the table's live parts are tombstoned, {@code parts} added.
      *
      * @param schema the columns of the new parts (the union with the table's schema is the log's)
+     * @return the key of the committed log
      */
-    public static void commit(IcedbMaintenance maintenance, IcedbTableCommits commits, ConnectorSession session, MaintainedTable table, Schema schema, List<FileMarker> parts)
+    public static String commit(IcedbMaintenance maintenance, IcedbTableCommits commits, ConnectorSession session, MaintainedTable table, Schema schema, List<FileMarker> parts)
     {
         long startedMillis = maintenance.clock().millis();
         LeaseHandle lease;
@@ -102,12 +103,13 @@ public final class IcedbTableReplacement
                 String key = commits.commitInsert(session, table.name(), table.location(), schema, parts);
                 log.info("Replaced table %s (no live part) with %s parts: log %s", table, parts.size(), key);
                 maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(key), Map.of("parts_removed", 0L, "parts_written", (long) parts.size()));
-                return;
+                return key;
             }
             MergedLog mergedLog = MergedLogBuilder.build(snapshot, logs.asMap(), alive, parts, schema, IcedbMaintenance.newLogHost(), logs.nextTimestamp(maintenance.clock().millis()));
             TableLog.commitUnderLease(lease, mergedLog.log());
             log.info("Replaced table %s: merged log %s removes %s parts and adds %s", table, mergedLog.log().key(), alive.size(), parts.size());
             maintenance.recordRun(session, table, "replace", startedMillis, Optional.of(mergedLog.log().key()), Map.of("parts_removed", (long) alive.size(), "parts_written", (long) parts.size()));
+            return mergedLog.log().key();
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);

@@ -14,6 +14,7 @@ import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
@@ -48,11 +49,11 @@ public final class IcedbDistributedMerge
     private final IcedbMergeCommit mergeCommit;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    public IcedbDistributedMerge(IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory)
+    public IcedbDistributedMerge(IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory, IcedbPartStatisticsStore statisticsStore)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
-        this.mergeCommit = new IcedbMergeCommit(maintenance);
+        this.mergeCommit = new IcedbMergeCommit(maintenance, statisticsStore);
     }
 
     /**
@@ -144,7 +145,8 @@ public final class IcedbDistributedMerge
                         merge.groups().stream().mapToLong(MergeGroup::totalBytes).sum(),
                         newParts.size(),
                         newParts.stream().mapToLong(IcedbWrittenPart::bytes).sum(),
-                        newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum()));
+                        newParts.stream().mapToLong(IcedbWrittenPart::rowCount).sum()),
+                        IcedbMergeCommit.statistics(newParts));
             }
             catch (LeaseLostException e) {
                 // the merged log does not exist and never will: the new parts are garbage

@@ -8,13 +8,16 @@ import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.TableOwnership;
+import io.icedb.engine.stats.PartStats;
 import io.icedb.engine.table.TableLog;
 import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.connector.ConnectorSession;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +36,13 @@ public final class IcedbMergeCommit
     private static final Logger log = Logger.get(IcedbMergeCommit.class);
 
     private final IcedbMaintenance maintenance;
+    private final IcedbPartStatisticsStore statisticsStore;
 
     @Inject
-    public IcedbMergeCommit(IcedbMaintenance maintenance)
+    public IcedbMergeCommit(IcedbMaintenance maintenance, IcedbPartStatisticsStore statisticsStore)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.statisticsStore = requireNonNull(statisticsStore, "statisticsStore is null");
     }
 
     /**
@@ -56,9 +61,9 @@ public final class IcedbMergeCommit
      *
      * @throws io.icedb.engine.exceptions.LeaseLostException when the lease is lost: the log does not exist and never will
      */
-    public void commit(ConnectorSession session, MaintainedTable table, LeaseHandle lease, MergedLog mergedLog, long startedMillis, Stats stats)
+    public void commit(ConnectorSession session, MaintainedTable table, LeaseHandle lease, MergedLog mergedLog, long startedMillis, Stats stats, Map<String, PartStats> statistics)
     {
-        commit(session, table, lease, mergedLog, "merge", startedMillis, MergeResult.metrics(
+        commit(session, table, lease, mergedLog, "merge", startedMillis, statistics, MergeResult.metrics(
                 stats.partitions().size(),
                 stats.partsMerged(),
                 stats.bytesMerged(),
@@ -79,15 +84,29 @@ public final class IcedbMergeCommit
     }
 
     /**
-     * Creates the merged log of {@code operation} through the lease and records the run with {@code metrics}; the
-     * caller logs what it did.
+     * Creates the merged log of {@code operation} through the lease, writes the statistics sidecar of the parts it
+     * adds ({@code statistics}, by part key: those of parts without any are taken from their footers by readers) and
+     * records the run with {@code metrics}; the caller logs what it did.
      *
      * @throws io.icedb.engine.exceptions.LeaseLostException when the lease is lost: the log does not exist and never will
      */
-    public void commit(ConnectorSession session, MaintainedTable table, LeaseHandle lease, MergedLog mergedLog, String operation, long startedMillis, Map<String, Long> metrics)
+    public void commit(ConnectorSession session, MaintainedTable table, LeaseHandle lease, MergedLog mergedLog, String operation, long startedMillis, Map<String, PartStats> statistics, Map<String, Long> metrics)
     {
         TableLog.commitUnderLease(lease, mergedLog.log());
+        statisticsStore.writeSidecar(table.fileIo(), table.location(), mergedLog.log().key(), statistics);
         maintenance.recordRun(session, table, operation, startedMillis, Optional.of(mergedLog.log().key()), metrics);
+    }
+
+    /**
+     * The statistics the page sinks gave the parts they wrote, by part key.
+     */
+    public static Map<String, PartStats> statistics(List<IcedbWrittenPart> parts)
+    {
+        Map<String, PartStats> statistics = new HashMap<>();
+        for (IcedbWrittenPart part : parts) {
+            part.statistics().ifPresent(stats -> statistics.put(part.key(), stats));
+        }
+        return statistics;
     }
 
     /**

@@ -14,12 +14,14 @@ import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.spec.Schema;
+import io.icedb.engine.stats.PartStats;
 import io.icedb.engine.table.TableLogs;
 import io.icedb.engine.types.DuckDbType;
 import io.icedb.engine.types.DuckDbTypes;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.parquet.ParquetDataSourceId;
 import io.trino.plugin.icedb.IcedbColumnHandle;
 import io.trino.plugin.icedb.IcedbTypeMapping;
 import io.trino.plugin.icedb.layout.IcedbSortField;
@@ -27,6 +29,7 @@ import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
 import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
+import io.trino.plugin.icedb.stats.IcedbFooterStatistics;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
 import io.trino.plugin.icedb.writer.IcedbSortedWriter;
@@ -42,6 +45,7 @@ import io.trino.spi.type.TypeOperators;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +53,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
@@ -158,13 +163,16 @@ public final class IcedbMerger
         List<FileMarker> newParts = new ArrayList<>();
         List<MergedPartition> merged = new ArrayList<>();
         Set<String> replaced = new HashSet<>();
+        Map<String, PartStats> statistics = new HashMap<>();
         boolean committing = false;
         try {
             for (MergeGroup group : groups) {
                 String key = PartitionPath.newDataKey(table.prefix(), group.partition());
                 Location location = table.location().keyLocation(key);
                 written.add(location);
-                long rows = writePart(session, table, fileSystem, location, group, columns, sortedWriter, writerOptions, properties.mergeEngine());
+                WrittenPart writtenPart = writePart(session, table, fileSystem, location, key, group, columns, snapshot.schema().columns(), sortedWriter, writerOptions, properties.mergeEngine());
+                long rows = writtenPart.rows();
+                writtenPart.statistics().ifPresent(stats -> statistics.put(key, stats));
                 long bytes = fileSystem.newInputFile(location).length();
                 newParts.add(FileMarker.alive(key, bytes, maintenance.clock().millis()));
                 group.parts().forEach(part -> replaced.add(part.path()));
@@ -180,7 +188,8 @@ public final class IcedbMerger
                     merged.stream().mapToLong(MergedPartition::bytesBefore).sum(),
                     merged.size(),
                     merged.stream().mapToLong(MergedPartition::bytesAfter).sum(),
-                    merged.stream().mapToLong(MergedPartition::rows).sum()));
+                    merged.stream().mapToLong(MergedPartition::rows).sum()),
+                    statistics);
             MergeResult result = new MergeResult(merged, Optional.of(mergedLog.log().key()));
             return result;
         }
@@ -207,13 +216,15 @@ public final class IcedbMerger
         }
     }
 
-    private long writePart(
+    private WrittenPart writePart(
             ConnectorSession session,
             MaintainedTable table,
             TrinoFileSystem fileSystem,
             Location location,
+            String key,
             MergeGroup group,
             List<MergeColumn> columns,
+            Map<String, String> duckDbTypes,
             Optional<IcedbSortedWriter> sortedWriter,
             IcedbParquetWriterOptions writerOptions,
             IcedbMergeEngine mergeEngine)
@@ -263,7 +274,8 @@ public final class IcedbMerger
                 }
                 sortedWriter.get().write(pages, writer::appendRows);
             }
-            return writer.commit().rowCount();
+            long rows = writer.commit().rowCount();
+            return new WrittenPart(rows, statistics(writer, key, columns, duckDbTypes));
         }
         catch (IOException | RuntimeException e) {
             try {
@@ -361,6 +373,24 @@ public final class IcedbMerger
             }
         }
     }
+
+    /**
+     * The merged part's statistics from the footer just written, for the merged log's sidecar; none when they fail
+     * (statistics are advice: readers then take them from the footer).
+     */
+    private static Optional<PartStats> statistics(IcedbParquetWriter writer, String key, List<MergeColumn> columns, Map<String, String> duckDbTypes)
+    {
+        try {
+            Map<String, Type> types = columns.stream().collect(toImmutableMap(MergeColumn::name, MergeColumn::type));
+            return Optional.of(IcedbFooterStatistics.of(writer.footer(), new ParquetDataSourceId(key), types, duckDbTypes));
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn(e, "Failed to take the statistics of merged part %s", key);
+            return Optional.empty();
+        }
+    }
+
+    private record WrittenPart(long rows, Optional<PartStats> statistics) {}
 
     private record MergeColumn(String name, Type type, Type storageType)
     {

@@ -90,7 +90,7 @@ public final class IcedbMaterializedViewRefresh
         this.views = requireNonNull(views, "views is null");
         this.commits = requireNonNull(commits, "commits is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.mergeCommit = new IcedbMergeCommit(maintenance);
+        this.mergeCommit = new IcedbMergeCommit(maintenance, commits.statisticsStore());
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
     }
@@ -201,7 +201,7 @@ public final class IcedbMaterializedViewRefresh
             Map<String, Long> metrics = new LinkedHashMap<>();
             metrics.put("parts_removed", (long) replaced.size());
             metrics.put("parts_written", (long) markers.size());
-            mergeCommit.commit(session, table, lease, mergedLog, "refresh", refresh.startedMillis(), metrics);
+            mergeCommit.commit(session, table, lease, mergedLog, "refresh", refresh.startedMillis(), IcedbMergeCommit.statistics(written), metrics);
             log.info("Full refresh of materialized view %s: merged log %s replaces %s parts by %s", refresh.view(), mergedLog.log().key(), replaced.size(), markers.size());
         }
         catch (IcedbException e) {

@@ -17,4 +17,8 @@ public enum IcedbTableProcedureId
      * On the coordinator ({@link IcedbCoordinatorExecuteHandle}).
      */
     REMOVE_ORPHAN_FILES,
+    /**
+     * On the coordinator ({@link IcedbCoordinatorExecuteHandle}): deletes the distinct-value sketches.
+     */
+    DROP_EXTENDED_STATS,
 }

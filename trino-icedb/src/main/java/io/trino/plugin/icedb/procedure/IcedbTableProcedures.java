@@ -23,6 +23,7 @@ import io.trino.plugin.icedb.maintenance.IcedbMerger;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
+import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.BeginTableExecuteResult;
 import io.trino.spi.connector.ConnectorSession;
@@ -57,6 +58,7 @@ public final class IcedbTableProcedures
     private final IcedbTableCommits commits;
     private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbDistributedMerge distributedMerge;
+    private final IcedbExtendedStatistics extendedStatistics;
 
     public IcedbTableProcedures(
             IcedbMaintenance maintenance,
@@ -64,14 +66,16 @@ public final class IcedbTableProcedures
             IcedbOrphanFileRemover orphanFileRemover,
             IcedbTableCommits commits,
             JsonCodec<IcedbWrittenPart> partCodec,
-            TrinoFileSystemFactory fileSystemFactory)
+            TrinoFileSystemFactory fileSystemFactory,
+            IcedbExtendedStatistics extendedStatistics)
     {
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
         this.cleaner = requireNonNull(cleaner, "cleaner is null");
         this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
         this.commits = requireNonNull(commits, "commits is null");
         this.partCodec = requireNonNull(partCodec, "partCodec is null");
-        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory);
+        this.distributedMerge = new IcedbDistributedMerge(maintenance, fileSystemFactory, commits.statisticsStore());
     }
 
     public IcedbTableExecuteHandle handle(IcedbTableHandle table, String procedureName, Map<String, Object> executeProperties, RetryMode retryMode)
@@ -89,7 +93,7 @@ public final class IcedbTableProcedures
                 IcedbMerger.checkThresholds(maxFileSize, maxFileCount);
                 yield new IcedbMergeExecuteHandle(table, maxFileSize, maxFileCount, Optional.empty());
             }
-            case CLEANUP, REMOVE_ORPHAN_FILES -> new IcedbCoordinatorExecuteHandle(
+            case CLEANUP, REMOVE_ORPHAN_FILES, DROP_EXTENDED_STATS -> new IcedbCoordinatorExecuteHandle(
                     table,
                     procedureId,
                     Optional.ofNullable((Duration) properties.get(CleanupTableProcedure.RETENTION_THRESHOLD)));
@@ -174,6 +178,7 @@ public final class IcedbTableProcedures
                 Duration retention = execute.retentionThreshold().orElse(orphanFileRemover.minRetention());
                 orphanFileRemover.removeOrphanFiles(session, table, maintenance.clock().millis() - retention.toMillis());
             }
+            case DROP_EXTENDED_STATS -> extendedStatistics.drop(session.getIdentity(), execute.table().tableLocation());
             case MERGE -> throw new IllegalArgumentException("merge runs distributed, not on the coordinator: " + execute);
         }
     }

@@ -18,6 +18,7 @@ import io.icedb.engine.table.TableLog;
 import io.icedb.engine.table.TableLogs;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorAccessControl;
@@ -67,11 +68,13 @@ public final class RollbackToSnapshotProcedure
     }
 
     private final IcedbMaintenance maintenance;
+    private final IcedbPartStatisticsStore statisticsStore;
 
     @Inject
-    public RollbackToSnapshotProcedure(IcedbMaintenance maintenance)
+    public RollbackToSnapshotProcedure(IcedbMaintenance maintenance, IcedbPartStatisticsStore statisticsStore)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.statisticsStore = requireNonNull(statisticsStore, "statisticsStore is null");
     }
 
     @Override
@@ -139,6 +142,9 @@ public final class RollbackToSnapshotProcedure
             }
             RollbackLog rollbackLog = rollback.get();
             TableLog.commitUnderLease(lease, rollbackLog.log());
+            // the rollback log lists the version's parts again: their statistics move to its sidecar
+            statisticsStore.writeSidecar(table.fileIo(), table.location(), rollbackLog.log().key(),
+                    statisticsStore.fromSidecars(table.fileIo(), table.location(), target.addedBy(), target.aliveFiles()));
             log.info("Rolled back table %s to version %s with log %s: %s parts removed %s, %s parts restored %s; it supersedes %s logs",
                     table,
                     version,

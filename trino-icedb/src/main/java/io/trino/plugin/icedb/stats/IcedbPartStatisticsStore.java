@@ -111,6 +111,28 @@ public final class IcedbPartStatisticsStore
     }
 
     /**
+     * The statistics of {@code parts} the sidecars of the logs that added them hold (a log whose parts a new log lists
+     * again, as a rollback does, hands them on); parts without are left out, their readers take them from the footers.
+     *
+     * @param addedBy the key of the log that added each part
+     */
+    public Map<String, PartStats> fromSidecars(IcedbFileIo fileIo, IcedbTableLocation location, Map<String, String> addedBy, Collection<FileMarker> parts)
+    {
+        Map<String, PartStats> result = new HashMap<>();
+        Map<String, Optional<Map<String, PartStats>>> sidecars = new HashMap<>();
+        for (FileMarker part : parts) {
+            String logKey = addedBy.get(part.path());
+            if (logKey == null) {
+                continue;
+            }
+            sidecars.computeIfAbsent(logKey, key -> sidecar(fileIo, location, StatsSidecar.sidecarKey(location.prefix(), key)))
+                    .map(found -> found.get(part.path()))
+                    .ifPresent(stats -> result.put(part.path(), stats));
+        }
+        return result;
+    }
+
+    /**
      * Statistics of {@code parts} (alive parts of {@code snapshot}) by part path; a part whose statistics cannot be had
      * is missing from the result.
      *

@@ -111,7 +111,7 @@ public class TestIcedbStatistics
         computeActual("CALL icedb.system.merge('s', 'merged')");
         assertThat((long) computeScalar("SELECT count(DISTINCT \"$path\") FROM s.merged")).isEqualTo(1);
 
-        // the merged part has no sidecar of ours: its footer gives its statistics
+        // the merged log's sidecar (written by the merge) gives the merged part's statistics
         Map<String, MaterializedRow> stats = showStats("s.merged");
         assertThat(stats.get(null).getField(4)).isEqualTo(8.0);
         assertColumn(stats, "a", 0.0, "0", "30");
@@ -127,7 +127,7 @@ public class TestIcedbStatistics
         assertUpdate("INSERT INTO s.cleaned VALUES 3, NULL", 2);
         assertThat(sidecars("s/cleaned")).hasSize(2);
         computeActual("CALL icedb.system.merge('s', 'cleaned')");
-        // the merged log's sidecar is written back from the footers
+        // the merge wrote its log's sidecar
         assertColumn(showStats("s.cleaned"), "a", 0.25, "1", "3");
         assertThat(sidecars("s/cleaned")).hasSize(3);
 

@@ -1,0 +1,74 @@
+package io.icedb.engine.stats;
+
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
+import io.icedb.engine.io.LocalFileIo;
+import io.icedb.engine.stats.DistinctSketches.ColumnSketch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+final class TestDistinctSketches
+{
+    @TempDir
+    Path root;
+
+    @Test
+    void testRoundTripUnderIcedbNeverUnderLog()
+            throws Exception
+    {
+        LocalFileIo fileIo = new LocalFileIo(root);
+        Map<String, ColumnSketch> columns = Map.of("a", new ColumnSketch("bigint", new byte[] {1, 2, 3}), "b", new ColumnSketch("varchar", new byte[0]));
+        String key = DistinctSketches.create(fileIo, "db/t", "db/t/_log/1700000000000_trino-abc.jsonl", columns, 42);
+        assertThat(key).startsWith("db/t/_icedb/sketches/1700000000000_trino-abc.jsonl.00000000000000000042-").endsWith(".json");
+        assertThat(DistinctSketches.list(fileIo, "db/t")).containsExactly(key);
+
+        Map<String, ColumnSketch> read = DistinctSketches.read(fileIo, key);
+        assertThat(read.keySet()).containsExactlyInAnyOrder("a", "b");
+        assertThat(read.get("a").type()).isEqualTo("bigint");
+        assertThat(read.get("a").sketch()).containsExactly(1, 2, 3);
+        assertThat(read.get("b").sketch()).isEmpty();
+    }
+
+    @Test
+    void testASnapshotUsesTheNewestSketchesNotNewerThanItself()
+    {
+        String prefix = "db/t/_icedb/sketches/";
+        String first = prefix + "1000_h.jsonl.00000000000000000005-aa.json";
+        String firstAgain = prefix + "1000_h.jsonl.00000000000000000009-bb.json";
+        String second = prefix + "2000_m_h.jsonl.00000000000000000007-cc.json";
+        List<String> keys = List.of(second, first, firstAgain, prefix + "not-a-sketch.json", prefix + "3000_h.jsonl");
+
+        assertThat(DistinctSketches.select("db/t", keys, 999)).isEmpty();
+        // of two computations at one log, the one written last
+        assertThat(DistinctSketches.select("db/t", keys, 1000)).contains(firstAgain);
+        assertThat(DistinctSketches.select("db/t", keys, 1999)).contains(firstAgain);
+        assertThat(DistinctSketches.select("db/t", keys, 2000)).contains(second);
+        assertThat(DistinctSketches.select("db/t", keys, Long.MAX_VALUE)).contains(second);
+    }
+
+    @Test
+    void testInvalidObjectsAreNamed()
+    {
+        String key = "db/t/_icedb/sketches/1_h.jsonl.1-a.json";
+        assertThatThrownBy(() -> DistinctSketches.parse(key, "[]".getBytes(UTF_8)))
+                .isInstanceOf(InvalidMetadataObjectException.class)
+                .hasMessage("Invalid distinct-value sketches %s: not a JSON object".formatted(key));
+        assertThatThrownBy(() -> DistinctSketches.parse(key, "{\"version\": 2, \"columns\": {}}".getBytes(UTF_8)))
+                .hasMessageContaining("\"version\" is not 1");
+        assertThatThrownBy(() -> DistinctSketches.parse(key, "{\"version\": 1, \"columns\": {\"a\": {\"type\": 3, \"sketch\": \"AA==\"}}}".getBytes(UTF_8)))
+                .hasMessageContaining("\"columns.a.type\" is not a string");
+        assertThatThrownBy(() -> DistinctSketches.parse(key, "{\"version\": 1, \"columns\": {\"a\": {\"type\": \"bigint\", \"sketch\": \"%%%\"}}}".getBytes(UTF_8)))
+                .hasMessageContaining("columns.a.sketch is not base64");
+        assertThatThrownBy(() -> DistinctSketches.parse(key, "{\"version\": 1}".getBytes(UTF_8)))
+                .hasMessageContaining("missing object \"columns\"");
+        // unknown keys are ignored
+        assertThat(DistinctSketches.parse(key, "{\"version\": 1, \"later\": [1], \"columns\": {}}".getBytes(UTF_8))).isEmpty();
+    }
+}
