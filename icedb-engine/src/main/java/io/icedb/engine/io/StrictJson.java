@@ -1,5 +1,6 @@
 package io.icedb.engine.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
@@ -18,6 +19,18 @@ import static java.util.Objects.requireNonNull;
  */
 public record StrictJson(String key, String what)
 {
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+
+    /**
+     * Reads one member's value of a parsed object (the parser stands on the value's first token).
+     */
+    @FunctionalInterface
+    public interface MemberReader<T>
+    {
+        T read(StrictJson json, JsonParser parser, JsonToken value)
+                throws IOException;
+    }
+
     public StrictJson
     {
         requireNonNull(key, "key is null");
@@ -58,6 +71,42 @@ public record StrictJson(String key, String what)
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw invalid("not a JSON object");
         }
+    }
+
+    /**
+     * Reads a versioned document {@code {"version": <version>, "<member>": {...}}}: other members are skipped; a
+     * missing or other version, or a missing member, is invalid.
+     */
+    public <T> T parseVersioned(byte[] content, long version, String member, MemberReader<T> reader)
+    {
+        Long foundVersion = null;
+        T value = null;
+        try (JsonParser parser = JSON_FACTORY.createParser(content)) {
+            expectTopLevelObject(parser);
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (name.equals("version")) {
+                    foundVersion = number(parser, token, name);
+                }
+                else if (name.equals(member)) {
+                    value = reader.read(this, parser, token);
+                }
+                else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        catch (IOException e) {
+            throw invalid(e.getMessage());
+        }
+        if (foundVersion == null || foundVersion != version) {
+            throw invalid("\"version\" is not %s".formatted(version));
+        }
+        if (value == null) {
+            throw invalid("missing object \"%s\"".formatted(member));
+        }
+        return value;
     }
 
     public InvalidMetadataObjectException invalid(String reason)

@@ -167,31 +167,7 @@ public final class DistinctSketches
      */
     public static Map<String, ColumnSketch> parse(String key, byte[] content)
     {
-        StrictJson json = new StrictJson(key, "distinct-value sketches");
-        Long version = null;
-        Map<String, ColumnSketch> columns = null;
-        try (JsonParser parser = JSON_FACTORY.createParser(content)) {
-            json.expectTopLevelObject(parser);
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (name) {
-                    case "version" -> version = json.number(parser, value, name);
-                    case "columns" -> columns = parseColumns(json, parser, value);
-                    default -> parser.skipChildren();
-                }
-            }
-        }
-        catch (IOException e) {
-            throw json.invalid(e.getMessage());
-        }
-        if (version == null || version != VERSION) {
-            throw json.invalid("\"version\" is not %s".formatted(VERSION));
-        }
-        if (columns == null) {
-            throw json.invalid("missing object \"columns\"");
-        }
-        return Map.copyOf(columns);
+        return Map.copyOf(new StrictJson(key, "distinct-value sketches").parseVersioned(content, VERSION, "columns", DistinctSketches::parseColumns));
     }
 
     private static Map<String, ColumnSketch> parseColumns(StrictJson json, JsonParser parser, JsonToken value)

@@ -147,31 +147,7 @@ public final class StatsSidecar
      */
     public static Map<String, PartStats> parse(String key, byte[] content)
     {
-        StrictJson json = new StrictJson(key, "statistics sidecar");
-        Map<String, PartStats> parts = null;
-        Long version = null;
-        try (JsonParser parser = JSON_FACTORY.createParser(content)) {
-            json.expectTopLevelObject(parser);
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (name) {
-                    case "version" -> version = json.number(parser, value, name);
-                    case "parts" -> parts = parseParts(json, parser, value);
-                    default -> parser.skipChildren();
-                }
-            }
-        }
-        catch (IOException e) {
-            throw json.invalid(e.getMessage());
-        }
-        if (version == null || version != VERSION) {
-            throw json.invalid("\"version\" is not %s".formatted(VERSION));
-        }
-        if (parts == null) {
-            throw json.invalid("missing object \"parts\"");
-        }
-        return Map.copyOf(parts);
+        return Map.copyOf(new StrictJson(key, "statistics sidecar").parseVersioned(content, VERSION, "parts", StatsSidecar::parseParts));
     }
 
     private static Map<String, PartStats> parseParts(StrictJson json, JsonParser parser, JsonToken value)
