@@ -2,7 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
-import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
+import io.trino.plugin.icedb.layout.IcedbPartitionPaths;
 import io.trino.spi.Page;
 import io.trino.spi.connector.BucketFunction;
 import io.trino.spi.type.Type;
@@ -22,7 +22,7 @@ public final class IcedbBucketFunction
     private static final HashFunction MURMUR3 = Hashing.murmur3_32_fixed();
 
     private final IcedbPartitioningHandle handle;
-    private final List<Type> fieldTypes;
+    private final IcedbPartitionPaths partitionPaths;
     private final int bucketCount;
 
     /**
@@ -31,14 +31,14 @@ public final class IcedbBucketFunction
     public IcedbBucketFunction(IcedbPartitioningHandle handle, List<Type> partitionChannelTypes, int bucketCount)
     {
         this.handle = requireNonNull(handle, "handle is null");
-        this.fieldTypes = handle.channels().stream().map(partitionChannelTypes::get).collect(toImmutableList());
+        this.partitionPaths = new IcedbPartitionPaths(handle.fields(), handle.channels(), handle.channels().stream().map(partitionChannelTypes::get).collect(toImmutableList()));
         this.bucketCount = bucketCount;
     }
 
     @Override
     public int getBucket(Page page, int position)
     {
-        String partition = IcedbPartitionSpec.partitionPath(handle.fields(), handle.channels(), fieldTypes, page, position);
+        String partition = partitionPaths.pathOf(page, position);
         return Math.floorMod(MURMUR3.hashString(partition, UTF_8).asInt(), bucketCount);
     }
 }

@@ -11,6 +11,7 @@ import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.parquet.ParquetDataSourceId;
 import io.trino.plugin.icedb.layout.IcedbPartitionField;
+import io.trino.plugin.icedb.layout.IcedbPartitionPaths;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.layout.PartitionTransform;
@@ -72,8 +73,7 @@ public final class IcedbPageSink
     private final Map<String, Type> statisticsTypes;
     private final Map<String, String> statisticsDuckDbTypes;
     private final List<IcedbPartitionField> partitionFields;
-    private final List<Integer> partitionChannels;
-    private final List<Type> partitionTypes;
+    private final IcedbPartitionPaths partitionPaths;
     private final List<Integer> sortChannels;
     private final IcedbSortedWriter sortedWriter;
 
@@ -135,8 +135,7 @@ public final class IcedbPageSink
             partitionTypes.add(columns.get(channel).type());
         }
         this.partitionFields = partitionFields.build();
-        this.partitionChannels = partitionChannels.build();
-        this.partitionTypes = partitionTypes.build();
+        this.partitionPaths = new IcedbPartitionPaths(this.partitionFields, partitionChannels.build(), partitionTypes.build());
 
         List<IcedbSortField> sortFields = IcedbSortField.parse(definition.sortedBy(), dataColumnTypes);
         this.sortChannels = sortFields.stream().map(field -> dataNames.indexOf(field.column())).collect(toImmutableList());
@@ -180,7 +179,7 @@ public final class IcedbPageSink
             Map<String, Integer> counts = new LinkedHashMap<>();
             String[] partitions = new String[page.getPositionCount()];
             for (int position = 0; position < page.getPositionCount(); position++) {
-                String partition = IcedbPartitionSpec.partitionPath(partitionFields, partitionChannels, partitionTypes, page, position);
+                String partition = partitionPaths.pathOf(page, position);
                 partitions[position] = partition;
                 counts.merge(partition, 1, Integer::sum);
             }
