@@ -90,10 +90,10 @@ public class TestIcedbWrites
         // as the Iceberg connector: a CTAS or INSERT into an unpartitioned table starts with one writer per task and
         // adds writers up to task_max_writer_count as data comes (without it, one writer wrote SF1 lineitem alone)
         assertThat((String) computeActual("EXPLAIN CREATE TABLE w.scaled AS SELECT * FROM tpch.tiny.orders").getOnlyValue())
-                .contains("SCALED_WRITER_ROUND_ROBIN");
+                .contains("LocalExchange[partitioning = ROUND_ROBIN (scale writers)]");
         assertUpdate("CREATE TABLE w.scaled (orderkey bigint)");
         assertThat((String) computeActual("EXPLAIN INSERT INTO w.scaled SELECT orderkey FROM tpch.tiny.orders").getOnlyValue())
-                .contains("SCALED_WRITER_ROUND_ROBIN");
+                .contains("LocalExchange[partitioning = ROUND_ROBIN (scale writers)]");
         assertUpdate("INSERT INTO w.scaled SELECT orderkey FROM tpch.tiny.orders", 15000);
         assertThat(query("SELECT count(*), count(DISTINCT orderkey) FROM w.scaled")).matches("VALUES (BIGINT '15000', BIGINT '15000')");
         assertUpdate("DROP TABLE w.scaled");
