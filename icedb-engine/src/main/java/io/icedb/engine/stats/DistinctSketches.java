@@ -123,11 +123,34 @@ public final class DistinctSketches
     public static Optional<String> select(String tablePrefix, List<String> keys, long version)
     {
         String prefix = sketchesPrefix(tablePrefix);
-        Comparator<String> order = Comparator.<String>comparingLong(key -> logTimestamp(prefix, key).orElseThrow())
-                .thenComparing(key -> key.substring(key.lastIndexOf('.', key.length() - SUFFIX.length() - 1)));
         return keys.stream()
                 .filter(key -> logTimestamp(prefix, key).filter(timestamp -> timestamp <= version).isPresent())
-                .max(order);
+                .max(order(prefix));
+    }
+
+    /**
+     * Of {@code keys} (sketch objects of one table), those no snapshot of {@code oldestVersion} or later selects any more
+     * (what a cleanup deletes): every one that sorts before the one a snapshot of {@code oldestVersion} selects, which
+     * is kept with every newer one. None when that snapshot selects none.
+     */
+    public static List<String> unselectable(String tablePrefix, List<String> keys, long oldestVersion)
+    {
+        String prefix = sketchesPrefix(tablePrefix);
+        Comparator<String> order = order(prefix);
+        return select(tablePrefix, keys, oldestVersion)
+                .map(oldestSelected -> keys.stream()
+                        .filter(key -> logTimestamp(prefix, key).isPresent() && order.compare(key, oldestSelected) < 0)
+                        .toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * By the timestamp of the log a sketch object is tied to, then by its write time (and random id).
+     */
+    private static Comparator<String> order(String prefix)
+    {
+        return Comparator.<String>comparingLong(key -> logTimestamp(prefix, key).orElseThrow())
+                .thenComparing(key -> key.substring(key.lastIndexOf('.', key.length() - SUFFIX.length() - 1)));
     }
 
     /**

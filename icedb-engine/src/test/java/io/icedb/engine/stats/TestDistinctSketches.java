@@ -54,6 +54,29 @@ final class TestDistinctSketches
     }
 
     @Test
+    void testUnselectableAreTheSketchesOlderThanTheOneTheOldestSnapshotSelects()
+    {
+        String prefix = "db/t/_icedb/sketches/";
+        String first = prefix + "1000_h.jsonl.00000000000000000005-aa.json";
+        String firstAgain = prefix + "1000_h.jsonl.00000000000000000009-bb.json";
+        String second = prefix + "2000_m_h.jsonl.00000000000000000007-cc.json";
+        String secondAgain = prefix + "2000_m_h.jsonl.00000000000000000008-dd.json";
+        String third = prefix + "3000_h.jsonl.00000000000000000001-ee.json";
+        String notASketch = prefix + "not-a-sketch.json";
+        List<String> keys = List.of(third, second, first, secondAgain, firstAgain, notASketch);
+
+        // no snapshot that old selects a sketch: every one may still be selected
+        assertThat(DistinctSketches.unselectable("db/t", keys, 999)).isEmpty();
+        // the oldest snapshot selects the last written at its log: the one written before it is never selected again
+        assertThat(DistinctSketches.unselectable("db/t", keys, 1000)).containsExactly(first);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 1999)).containsExactly(first);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 2000)).containsExactlyInAnyOrder(second, first, firstAgain);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 2999)).containsExactlyInAnyOrder(second, first, firstAgain);
+        // the newest is always kept; what is not a sketch object is never named
+        assertThat(DistinctSketches.unselectable("db/t", keys, Long.MAX_VALUE)).containsExactlyInAnyOrder(second, first, secondAgain, firstAgain);
+    }
+
+    @Test
     void testInvalidObjectsAreNamed()
     {
         String key = "db/t/_icedb/sketches/1_h.jsonl.1-a.json";
