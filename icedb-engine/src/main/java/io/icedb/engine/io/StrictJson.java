@@ -1,18 +1,21 @@
 package io.icedb.engine.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The strict readers of the engine's own JSON objects under {@code P/_icedb/} (statistics sidecars, distinct-value
  * sketches, maintenance records): a field of the wrong JSON kind is an {@link InvalidMetadataObjectException} naming
- * the object and the field, never a coercion.
+ * the object and the field, never a coercion. And the writer of the versioned ones ({@link #writeVersioned}).
  *
  * @param key the object's key, named in every error
  * @param what what the object is, e.g. {@code statistics sidecar}: errors read "Invalid &lt;what&gt; &lt;key&gt;: ..."
@@ -28,6 +31,16 @@ public record StrictJson(String key, String what)
     public interface MemberReader<T>
     {
         T read(StrictJson json, JsonParser parser, JsonToken value)
+                throws IOException;
+    }
+
+    /**
+     * Writes the fields of one member's object (the generator stands inside it).
+     */
+    @FunctionalInterface
+    public interface MemberWriter
+    {
+        void write(JsonGenerator generator)
                 throws IOException;
     }
 
@@ -107,6 +120,28 @@ public record StrictJson(String key, String what)
             throw invalid("missing object \"%s\"".formatted(member));
         }
         return value;
+    }
+
+    /**
+     * Writes a versioned document {@code {"version": <version>, "log": "<log file name>", "<member>": {...}}}, what
+     * {@link #parseVersioned} reads.
+     */
+    public static byte[] writeVersioned(long version, String logName, String member, MemberWriter writer)
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeNumberField("version", version);
+            generator.writeStringField("log", logName);
+            generator.writeObjectFieldStart(member);
+            writer.write(generator);
+            generator.writeEndObject();
+            generator.writeEndObject();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public InvalidMetadataObjectException invalid(String reason)

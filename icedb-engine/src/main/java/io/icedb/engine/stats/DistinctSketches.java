@@ -1,7 +1,5 @@
 package io.icedb.engine.stats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
@@ -11,9 +9,7 @@ import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.TablePaths;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -43,8 +39,6 @@ public final class DistinctSketches
     public static final int VERSION = 1;
     static final String SKETCHES_DIRECTORY = "sketches";
     private static final String SUFFIX = ".json";
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private DistinctSketches() {}
 
@@ -164,25 +158,14 @@ public final class DistinctSketches
 
     public static byte[] write(String logKey, Map<String, ColumnSketch> columns)
     {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.writeNumberField("version", VERSION);
-            generator.writeStringField("log", logName(logKey));
-            generator.writeObjectFieldStart("columns");
+        return StrictJson.writeVersioned(VERSION, logName(logKey), "columns", generator -> {
             for (Map.Entry<String, ColumnSketch> column : new TreeMap<>(columns).entrySet()) {
                 generator.writeObjectFieldStart(column.getKey());
                 generator.writeStringField("type", column.getValue().type());
                 generator.writeStringField("sketch", Base64.getEncoder().encodeToString(column.getValue().sketch()));
                 generator.writeEndObject();
             }
-            generator.writeEndObject();
-            generator.writeEndObject();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.icedb.engine.stats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.Snapshot;
@@ -10,9 +8,7 @@ import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.TablePaths;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,8 +35,6 @@ public final class StatsSidecar
 {
     public static final int VERSION = 1;
     static final String STATS_DIRECTORY = "stats";
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private StatsSidecar() {}
 
@@ -106,12 +100,7 @@ public final class StatsSidecar
 
     public static byte[] write(String logKey, Map<String, PartStats> parts)
     {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.writeNumberField("version", VERSION);
-            generator.writeStringField("log", logKey.substring(logKey.lastIndexOf('/') + 1));
-            generator.writeObjectFieldStart("parts");
+        return StrictJson.writeVersioned(VERSION, logKey.substring(logKey.lastIndexOf('/') + 1), "parts", generator -> {
             for (Map.Entry<String, PartStats> part : new TreeMap<>(parts).entrySet()) {
                 generator.writeObjectFieldStart(part.getKey());
                 generator.writeNumberField("rows", part.getValue().rows());
@@ -133,13 +122,7 @@ public final class StatsSidecar
                 generator.writeEndObject();
                 generator.writeEndObject();
             }
-            generator.writeEndObject();
-            generator.writeEndObject();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**
