@@ -31,7 +31,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
-import static io.trino.spi.block.MapValueBuilder.buildMapValue;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -210,10 +209,7 @@ public final class IcedbSystemTables
                     packDateTimeWithZone(run.finishedMillis(), UTC_KEY),
                     run.holder(),
                     run.logKey().orElse(null),
-                    buildMapValue(METRICS_TYPE, run.metrics().size(), (keys, values) -> run.metrics().forEach((metric, value) -> {
-                        VARCHAR.writeString(keys, metric);
-                        BIGINT.writeLong(values, value);
-                    }))));
+                    IcedbSystemTable.mapValue(METRICS_TYPE, run.metrics())));
         }
         return new IcedbSystemTable(name, columns, rows);
     }
