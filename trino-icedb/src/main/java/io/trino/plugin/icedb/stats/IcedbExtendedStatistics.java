@@ -171,8 +171,8 @@ public final class IcedbExtendedStatistics
     }
 
     /**
-     * Writes what {@code ANALYZE} computed on {@code snapshot}; the sketches of columns it did not analyze are kept
-     * from the sketches the snapshot used.
+     * Writes what {@code ANALYZE} computed on the snapshot of {@code view}; the sketches of columns it did not analyze
+     * are kept from the sketches the snapshot used.
      */
     public void writeAnalyzed(ConnectorIdentity identity, IcedbTableLocation location, IcedbTableView view, Collection<ComputedStatistics> computed)
     {
