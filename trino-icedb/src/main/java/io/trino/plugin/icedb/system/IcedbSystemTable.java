@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.system;
 
 import com.google.common.collect.ImmutableList;
+import io.trino.spi.block.SqlMap;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -9,7 +10,6 @@ import io.trino.spi.connector.InMemoryRecordSet;
 import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
-import io.trino.spi.block.SqlMap;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.MapType;
 import io.trino.spi.type.Type;
