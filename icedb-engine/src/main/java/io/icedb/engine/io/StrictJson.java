@@ -9,6 +9,8 @@ import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -31,6 +33,20 @@ public record StrictJson(String key, String what)
     public interface MemberReader<T>
     {
         T read(StrictJson json, JsonParser parser, JsonToken value)
+                throws IOException;
+    }
+
+    /**
+     * Reads one object of a map of objects: its fields (the parser stands on its first token, the object's start).
+     */
+    @FunctionalInterface
+    public interface ObjectReader<T>
+    {
+        /**
+         * @param name the object's name in the map
+         * @param where the object's path for errors ({@code parts.a.parquet})
+         */
+        T read(String name, String where)
                 throws IOException;
     }
 
@@ -73,6 +89,24 @@ public record StrictJson(String key, String what)
         if (value != JsonToken.START_OBJECT) {
             throw invalid("\"%s\" is not an object".formatted(name));
         }
+    }
+
+    /**
+     * Reads a map of objects {@code {"<name>": {...}, ...}} (the parser stands on its first token, {@code value}):
+     * {@code where} and every member must be objects, each read by {@code reader}.
+     */
+    public <T> Map<String, T> readObjects(JsonParser parser, JsonToken value, String where, ObjectReader<T> reader)
+            throws IOException
+    {
+        expectObject(value, where);
+        Map<String, T> objects = new HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            String objectWhere = where + "." + name;
+            expectObject(parser.nextToken(), objectWhere);
+            objects.put(name, reader.read(name, objectWhere));
+        }
+        return objects;
     }
 
     /**

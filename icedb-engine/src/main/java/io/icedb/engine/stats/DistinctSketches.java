@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,12 +178,7 @@ public final class DistinctSketches
     private static Map<String, ColumnSketch> parseColumns(StrictJson json, JsonParser parser, JsonToken value)
             throws IOException
     {
-        json.expectObject(value, "columns");
-        Map<String, ColumnSketch> columns = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String column = parser.currentName();
-            String where = "columns." + column;
-            json.expectObject(parser.nextToken(), where);
+        return json.readObjects(parser, value, "columns", (_, where) -> {
             String type = null;
             String sketch = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -200,13 +194,12 @@ public final class DistinctSketches
                 throw json.invalid("%s needs a string \"type\" and a string \"sketch\"".formatted(where));
             }
             try {
-                columns.put(column, new ColumnSketch(type, Base64.getDecoder().decode(sketch)));
+                return new ColumnSketch(type, Base64.getDecoder().decode(sketch));
             }
             catch (IllegalArgumentException e) {
                 throw json.invalid("%s.sketch is not base64: %s".formatted(where, e.getMessage()));
             }
-        }
-        return columns;
+        });
     }
 
     private static String logName(String logKey)

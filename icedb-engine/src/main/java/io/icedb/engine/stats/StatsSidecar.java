@@ -10,7 +10,6 @@ import io.icedb.engine.spec.TablePaths;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -136,39 +135,29 @@ public final class StatsSidecar
     private static Map<String, PartStats> parseParts(StrictJson json, JsonParser parser, JsonToken value)
             throws IOException
     {
-        json.expectObject(value, "parts");
-        Map<String, PartStats> parts = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String path = parser.currentName();
-            json.expectObject(parser.nextToken(), "parts." + path);
+        return json.readObjects(parser, value, "parts", (path, where) -> {
             Long rows = null;
             Map<String, ColumnStats> columns = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken fieldValue = parser.nextToken();
                 switch (name) {
-                    case "rows" -> rows = json.number(parser, fieldValue, "parts." + path + ".rows");
-                    case "columns" -> columns = parseColumns(json, parser, fieldValue, path);
+                    case "rows" -> rows = json.number(parser, fieldValue, where + ".rows");
+                    case "columns" -> columns = parseColumns(json, parser, fieldValue, where + ".columns");
                     default -> parser.skipChildren();
                 }
             }
             if (rows == null || rows < 0 || columns == null) {
                 throw json.invalid("part %s needs a non-negative integer \"rows\" and an object \"columns\"".formatted(path));
             }
-            parts.put(path, new PartStats(rows, columns));
-        }
-        return parts;
+            return new PartStats(rows, columns);
+        });
     }
 
-    private static Map<String, ColumnStats> parseColumns(StrictJson json, JsonParser parser, JsonToken value, String path)
+    private static Map<String, ColumnStats> parseColumns(StrictJson json, JsonParser parser, JsonToken value, String columnsWhere)
             throws IOException
     {
-        json.expectObject(value, "parts." + path + ".columns");
-        Map<String, ColumnStats> columns = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String column = parser.currentName();
-            String where = "parts.%s.columns.%s".formatted(path, column);
-            json.expectObject(parser.nextToken(), where);
+        return json.readObjects(parser, value, columnsWhere, (_, where) -> {
             String type = null;
             Long nulls = null;
             String min = null;
@@ -189,8 +178,7 @@ public final class StatsSidecar
             if (type == null || (min == null) != (max == null) || (nulls != null && nulls < 0) || bytes < 0) {
                 throw json.invalid("%s needs a string \"type\", both or neither of \"min\" and \"max\", and non-negative counts".formatted(where));
             }
-            columns.put(column, new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes));
-        }
-        return columns;
+            return new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes);
+        });
     }
 }
