@@ -1,7 +1,5 @@
 package io.icedb.engine.stats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.exceptions.InvalidMetadataObjectException;
@@ -11,13 +9,10 @@ import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.TablePaths;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +38,6 @@ public final class DistinctSketches
     public static final int VERSION = 1;
     static final String SKETCHES_DIRECTORY = "sketches";
     private static final String SUFFIX = ".json";
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private DistinctSketches() {}
 
@@ -123,11 +116,34 @@ public final class DistinctSketches
     public static Optional<String> select(String tablePrefix, List<String> keys, long version)
     {
         String prefix = sketchesPrefix(tablePrefix);
-        Comparator<String> order = Comparator.<String>comparingLong(key -> logTimestamp(prefix, key).orElseThrow())
-                .thenComparing(key -> key.substring(key.lastIndexOf('.', key.length() - SUFFIX.length() - 1)));
         return keys.stream()
                 .filter(key -> logTimestamp(prefix, key).filter(timestamp -> timestamp <= version).isPresent())
-                .max(order);
+                .max(order(prefix));
+    }
+
+    /**
+     * Of {@code keys} (sketch objects of one table), those no snapshot of {@code oldestVersion} or later selects any more
+     * (what a cleanup deletes): every one that sorts before the one a snapshot of {@code oldestVersion} selects, which
+     * is kept with every newer one. None when that snapshot selects none.
+     */
+    public static List<String> unselectable(String tablePrefix, List<String> keys, long oldestVersion)
+    {
+        String prefix = sketchesPrefix(tablePrefix);
+        Comparator<String> order = order(prefix);
+        return select(tablePrefix, keys, oldestVersion)
+                .map(oldestSelected -> keys.stream()
+                        .filter(key -> logTimestamp(prefix, key).isPresent() && order.compare(key, oldestSelected) < 0)
+                        .toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * By the timestamp of the log a sketch object is tied to, then by its write time (and random id).
+     */
+    private static Comparator<String> order(String prefix)
+    {
+        return Comparator.<String>comparingLong(key -> logTimestamp(prefix, key).orElseThrow())
+                .thenComparing(key -> key.substring(key.lastIndexOf('.', key.length() - SUFFIX.length() - 1)));
     }
 
     /**
@@ -141,25 +157,14 @@ public final class DistinctSketches
 
     public static byte[] write(String logKey, Map<String, ColumnSketch> columns)
     {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.writeNumberField("version", VERSION);
-            generator.writeStringField("log", logName(logKey));
-            generator.writeObjectFieldStart("columns");
+        return StrictJson.writeVersioned(VERSION, logName(logKey), "columns", generator -> {
             for (Map.Entry<String, ColumnSketch> column : new TreeMap<>(columns).entrySet()) {
                 generator.writeObjectFieldStart(column.getKey());
                 generator.writeStringField("type", column.getValue().type());
                 generator.writeStringField("sketch", Base64.getEncoder().encodeToString(column.getValue().sketch()));
                 generator.writeEndObject();
             }
-            generator.writeEndObject();
-            generator.writeEndObject();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**
@@ -173,12 +178,7 @@ public final class DistinctSketches
     private static Map<String, ColumnSketch> parseColumns(StrictJson json, JsonParser parser, JsonToken value)
             throws IOException
     {
-        json.expectObject(value, "columns");
-        Map<String, ColumnSketch> columns = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String column = parser.currentName();
-            String where = "columns." + column;
-            json.expectObject(parser.nextToken(), where);
+        return json.readObjects(parser, value, "columns", (_, where) -> {
             String type = null;
             String sketch = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -194,13 +194,12 @@ public final class DistinctSketches
                 throw json.invalid("%s needs a string \"type\" and a string \"sketch\"".formatted(where));
             }
             try {
-                columns.put(column, new ColumnSketch(type, Base64.getDecoder().decode(sketch)));
+                return new ColumnSketch(type, Base64.getDecoder().decode(sketch));
             }
             catch (IllegalArgumentException e) {
                 throw json.invalid("%s.sketch is not base64: %s".formatted(where, e.getMessage()));
             }
-        }
-        return columns;
+        });
     }
 
     private static String logName(String logKey)

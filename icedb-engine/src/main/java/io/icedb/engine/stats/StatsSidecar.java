@@ -1,7 +1,5 @@
 package io.icedb.engine.stats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.icedb.engine.Snapshot;
@@ -10,11 +8,8 @@ import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.TablePaths;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -39,8 +34,6 @@ public final class StatsSidecar
 {
     public static final int VERSION = 1;
     static final String STATS_DIRECTORY = "stats";
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private StatsSidecar() {}
 
@@ -106,12 +99,7 @@ public final class StatsSidecar
 
     public static byte[] write(String logKey, Map<String, PartStats> parts)
     {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = JSON_FACTORY.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.writeNumberField("version", VERSION);
-            generator.writeStringField("log", logKey.substring(logKey.lastIndexOf('/') + 1));
-            generator.writeObjectFieldStart("parts");
+        return StrictJson.writeVersioned(VERSION, logKey.substring(logKey.lastIndexOf('/') + 1), "parts", generator -> {
             for (Map.Entry<String, PartStats> part : new TreeMap<>(parts).entrySet()) {
                 generator.writeObjectFieldStart(part.getKey());
                 generator.writeNumberField("rows", part.getValue().rows());
@@ -133,13 +121,7 @@ public final class StatsSidecar
                 generator.writeEndObject();
                 generator.writeEndObject();
             }
-            generator.writeEndObject();
-            generator.writeEndObject();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**
@@ -153,39 +135,29 @@ public final class StatsSidecar
     private static Map<String, PartStats> parseParts(StrictJson json, JsonParser parser, JsonToken value)
             throws IOException
     {
-        json.expectObject(value, "parts");
-        Map<String, PartStats> parts = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String path = parser.currentName();
-            json.expectObject(parser.nextToken(), "parts." + path);
+        return json.readObjects(parser, value, "parts", (path, where) -> {
             Long rows = null;
             Map<String, ColumnStats> columns = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken fieldValue = parser.nextToken();
                 switch (name) {
-                    case "rows" -> rows = json.number(parser, fieldValue, "parts." + path + ".rows");
-                    case "columns" -> columns = parseColumns(json, parser, fieldValue, path);
+                    case "rows" -> rows = json.number(parser, fieldValue, where + ".rows");
+                    case "columns" -> columns = parseColumns(json, parser, fieldValue, where + ".columns");
                     default -> parser.skipChildren();
                 }
             }
             if (rows == null || rows < 0 || columns == null) {
                 throw json.invalid("part %s needs a non-negative integer \"rows\" and an object \"columns\"".formatted(path));
             }
-            parts.put(path, new PartStats(rows, columns));
-        }
-        return parts;
+            return new PartStats(rows, columns);
+        });
     }
 
-    private static Map<String, ColumnStats> parseColumns(StrictJson json, JsonParser parser, JsonToken value, String path)
+    private static Map<String, ColumnStats> parseColumns(StrictJson json, JsonParser parser, JsonToken value, String columnsWhere)
             throws IOException
     {
-        json.expectObject(value, "parts." + path + ".columns");
-        Map<String, ColumnStats> columns = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String column = parser.currentName();
-            String where = "parts.%s.columns.%s".formatted(path, column);
-            json.expectObject(parser.nextToken(), where);
+        return json.readObjects(parser, value, columnsWhere, (_, where) -> {
             String type = null;
             Long nulls = null;
             String min = null;
@@ -206,8 +178,7 @@ public final class StatsSidecar
             if (type == null || (min == null) != (max == null) || (nulls != null && nulls < 0) || bytes < 0) {
                 throw json.invalid("%s needs a string \"type\", both or neither of \"min\" and \"max\", and non-negative counts".formatted(where));
             }
-            columns.put(column, new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes));
-        }
-        return columns;
+            return new ColumnStats(type, nulls == null ? OptionalLong.empty() : OptionalLong.of(nulls), Optional.ofNullable(min), Optional.ofNullable(max), bytes);
+        });
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,9 +50,23 @@ public record TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs)
      */
     public Optional<Long> newestTimestamp()
     {
+        return timestamps().max(Long::compare);
+    }
+
+    /**
+     * The version of the oldest snapshot read at a time at or after {@code millis}: the greatest name timestamp below
+     * it, or the oldest log's when none is below; empty when there are no logs.
+     */
+    public Optional<Long> oldestVersionFrom(long millis)
+    {
+        Optional<Long> newestBefore = timestamps().filter(timestamp -> timestamp < millis).max(Long::compare);
+        return newestBefore.isPresent() ? newestBefore : timestamps().min(Long::compare);
+    }
+
+    private Stream<Long> timestamps()
+    {
         return logs.keySet().stream()
-                .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)).orElseThrow().timestampMillis())
-                .max(Long::compare);
+                .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)).orElseThrow().timestampMillis());
     }
 
     /**

@@ -16,6 +16,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 final class TestDistinctSketches
 {
+    private static final String PREFIX = "db/t/_icedb/sketches/";
+    private static final String FIRST = PREFIX + "1000_h.jsonl.00000000000000000005-aa.json";
+    // a second computation at the same log, written later
+    private static final String FIRST_AGAIN = PREFIX + "1000_h.jsonl.00000000000000000009-bb.json";
+    private static final String SECOND = PREFIX + "2000_m_h.jsonl.00000000000000000007-cc.json";
+
     @TempDir
     Path root;
 
@@ -39,18 +45,31 @@ final class TestDistinctSketches
     @Test
     void testASnapshotUsesTheNewestSketchesNotNewerThanItself()
     {
-        String prefix = "db/t/_icedb/sketches/";
-        String first = prefix + "1000_h.jsonl.00000000000000000005-aa.json";
-        String firstAgain = prefix + "1000_h.jsonl.00000000000000000009-bb.json";
-        String second = prefix + "2000_m_h.jsonl.00000000000000000007-cc.json";
-        List<String> keys = List.of(second, first, firstAgain, prefix + "not-a-sketch.json", prefix + "3000_h.jsonl");
+        List<String> keys = List.of(SECOND, FIRST, FIRST_AGAIN, PREFIX + "not-a-sketch.json", PREFIX + "3000_h.jsonl");
 
         assertThat(DistinctSketches.select("db/t", keys, 999)).isEmpty();
         // of two computations at one log, the one written last
-        assertThat(DistinctSketches.select("db/t", keys, 1000)).contains(firstAgain);
-        assertThat(DistinctSketches.select("db/t", keys, 1999)).contains(firstAgain);
-        assertThat(DistinctSketches.select("db/t", keys, 2000)).contains(second);
-        assertThat(DistinctSketches.select("db/t", keys, Long.MAX_VALUE)).contains(second);
+        assertThat(DistinctSketches.select("db/t", keys, 1000)).contains(FIRST_AGAIN);
+        assertThat(DistinctSketches.select("db/t", keys, 1999)).contains(FIRST_AGAIN);
+        assertThat(DistinctSketches.select("db/t", keys, 2000)).contains(SECOND);
+        assertThat(DistinctSketches.select("db/t", keys, Long.MAX_VALUE)).contains(SECOND);
+    }
+
+    @Test
+    void testUnselectableAreTheSketchesOlderThanTheOneTheOldestSnapshotSelects()
+    {
+        String secondAgain = PREFIX + "2000_m_h.jsonl.00000000000000000008-dd.json";
+        List<String> keys = List.of(PREFIX + "3000_h.jsonl.00000000000000000001-ee.json", SECOND, FIRST, secondAgain, FIRST_AGAIN, PREFIX + "not-a-sketch.json");
+
+        // no snapshot that old selects a sketch: every one may still be selected
+        assertThat(DistinctSketches.unselectable("db/t", keys, 999)).isEmpty();
+        // the oldest snapshot selects the last written at its log: the one written before it is never selected again
+        assertThat(DistinctSketches.unselectable("db/t", keys, 1000)).containsExactly(FIRST);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 1999)).containsExactly(FIRST);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 2000)).containsExactlyInAnyOrder(SECOND, FIRST, FIRST_AGAIN);
+        assertThat(DistinctSketches.unselectable("db/t", keys, 2999)).containsExactlyInAnyOrder(SECOND, FIRST, FIRST_AGAIN);
+        // the newest is always kept; what is not a sketch object is never named
+        assertThat(DistinctSketches.unselectable("db/t", keys, Long.MAX_VALUE)).containsExactlyInAnyOrder(SECOND, FIRST, secondAgain, FIRST_AGAIN);
     }
 
     @Test

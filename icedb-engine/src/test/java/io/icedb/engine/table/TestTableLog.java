@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -192,6 +194,23 @@ final class TestTableLog
         assertThat(changes).extracting(LogChange::removedBytes).containsExactly(0L, 0L, 30L);
         assertThat(changes.getLast().tombstonedMarkers()).isEqualTo(2);
         assertThat(changes.getLast().name().orElseThrow().merged()).isTrue();
+    }
+
+    @Test
+    void testTheOldestVersionReadFromATimeOn()
+    {
+        SequencedMap<String, LogFile> logMap = new LinkedHashMap<>();
+        logMap.put("t/_log/1000_a.jsonl", new LogFile(1000, SCHEMA, List.of(), List.of()));
+        logMap.put("t/_log/2000_b.jsonl", new LogFile(2000, SCHEMA, List.of(), List.of()));
+        logMap.put("t/_log/3000_m_c.jsonl", new LogFile(3000, SCHEMA, List.of(), List.of()));
+        TableLogs logs = new TableLogs("t", logMap);
+        // a snapshot at a time reads the logs strictly before it
+        assertThat(logs.oldestVersionFrom(2500)).contains(2000L);
+        assertThat(logs.oldestVersionFrom(2000)).contains(1000L);
+        assertThat(logs.oldestVersionFrom(Long.MAX_VALUE)).contains(3000L);
+        // no log that old: the oldest snapshot there is, the first log's
+        assertThat(logs.oldestVersionFrom(1000)).contains(1000L);
+        assertThat(new TableLogs("t", new LinkedHashMap<>()).oldestVersionFrom(1000)).isEmpty();
     }
 
     private static Supplier<String> hosts(String... hosts)

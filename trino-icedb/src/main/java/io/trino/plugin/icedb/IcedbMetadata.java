@@ -1,12 +1,9 @@
 package io.trino.plugin.icedb;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
+import com.google.inject.Inject;
 import io.airlift.json.JsonCodec;
 import io.airlift.slice.Slice;
-import io.icedb.engine.Snapshot;
-import io.icedb.engine.SnapshotTime;
-import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.spec.FileMarker;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.catalog.IcedbCatalog;
@@ -17,15 +14,12 @@ import io.trino.plugin.icedb.dml.IcedbUpdateHandle;
 import io.trino.plugin.icedb.maintenance.IcedbCleaner;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbOrphanFileRemover;
-import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
-import io.trino.plugin.icedb.mergeengine.IcedbMergeEngineType;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViewRefresh;
 import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.procedure.IcedbCoordinatorExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbMergeExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableExecuteHandle;
 import io.trino.plugin.icedb.procedure.IcedbTableProcedures;
-import io.trino.plugin.icedb.stats.IcedbAnalyzeProperties;
 import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbTableStatistics;
 import io.trino.plugin.icedb.system.IcedbSystemTables;
@@ -60,17 +54,14 @@ import io.trino.spi.connector.RowChangeParadigm;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
-import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.connector.WriterScalingOptions;
 import io.trino.spi.expression.ConnectorExpression;
-import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.statistics.TableStatistics;
 import io.trino.spi.statistics.TableStatisticsMetadata;
 import io.trino.spi.type.Type;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -79,46 +70,40 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
-import static io.trino.plugin.icedb.IcedbSessionProperties.isCollectExtendedStatisticsOnWrite;
-import static io.trino.plugin.icedb.IcedbSessionProperties.isExtendedStatisticsEnabled;
-import static io.trino.spi.StandardErrorCode.INVALID_ARGUMENTS;
 import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
-import static java.lang.String.format;
 import static java.util.Locale.ENGLISH;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Translates Trino's metadata calls to the catalog and the engine's snapshots. One instance per transaction: it
- * keeps the snapshots the transaction planned with, so splits are made from exactly those.
+ * Translates Trino's metadata calls to the catalog and the engine's snapshots, delegating each group of them: the
+ * snapshots and table views the transaction pinned ({@link IcedbTableViews}), the write path ({@link IcedbTableCommits}),
+ * statistics ({@code stats/}), table procedures ({@code procedure/}), row-level changes ({@code dml/}) and
+ * materialized views ({@code mv/}). One instance per transaction (Guice makes a new one for each, see
+ * {@link IcedbTransactionManager}): it keeps the snapshots the transaction planned with, so splits are made from exactly
+ * those.
  */
 public final class IcedbMetadata
         implements ConnectorMetadata
 {
     private final IcedbCatalog catalog;
+    private final IcedbTableViews tables;
     private final IcedbSnapshotLoader snapshotLoader;
-    private final IcedbTypeMapping typeMapping;
     private final IcedbTableDefinitions tableDefinitions;
     private final IcedbTableCommits commits;
     private final IcedbMaintenance maintenance;
-    private final IcedbCleaner cleaner;
-    private final IcedbOrphanFileRemover orphanFileRemover;
+    private final TrinoFileSystemFactory fileSystemFactory;
     private final IcedbTableStatistics tableStatistics;
     private final IcedbExtendedStatistics extendedStatistics;
-    private final JsonCodec<IcedbWrittenPart> partCodec;
     private final IcedbTableProcedures tableProcedures;
     private final IcedbRowLevelOperations rowLevelOperations;
-    private final TrinoFileSystemFactory fileSystemFactory;
     private final IcedbMaterializedViews materializedViews;
     private final IcedbMaterializedViewRefresh materializedViewRefresh;
-    private final ConcurrentMap<SnapshotKey, Snapshot> snapshots = new ConcurrentHashMap<>();
-    private final ConcurrentMap<SnapshotKey, IcedbTableView> views = new ConcurrentHashMap<>();
 
+    @Inject
     public IcedbMetadata(
             IcedbCatalog catalog,
             IcedbSnapshotLoader snapshotLoader,
@@ -134,22 +119,19 @@ public final class IcedbMetadata
             IcedbExtendedStatistics extendedStatistics,
             IcedbMaterializedViews materializedViews)
     {
-        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
-        this.materializedViews = requireNonNull(materializedViews, "materializedViews is null");
-        this.materializedViewRefresh = new IcedbMaterializedViewRefresh(materializedViews, commits, maintenance, fileSystemFactory, partCodec);
-        this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
-        this.cleaner = requireNonNull(cleaner, "cleaner is null");
-        this.orphanFileRemover = requireNonNull(orphanFileRemover, "orphanFileRemover is null");
-        this.maintenance = requireNonNull(maintenance, "maintenance is null");
-        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory, extendedStatistics);
-        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, commits, fileSystemFactory);
-        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
-        this.partCodec = requireNonNull(partCodec, "partCodec is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.tables = new IcedbTableViews(catalog, snapshotLoader, tableDefinitions, typeMapping);
         this.snapshotLoader = requireNonNull(snapshotLoader, "snapshotLoader is null");
-        this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
         this.tableDefinitions = requireNonNull(tableDefinitions, "tableDefinitions is null");
         this.commits = requireNonNull(commits, "commits is null");
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.tableStatistics = requireNonNull(tableStatistics, "tableStatistics is null");
+        this.extendedStatistics = requireNonNull(extendedStatistics, "extendedStatistics is null");
+        this.tableProcedures = new IcedbTableProcedures(maintenance, cleaner, orphanFileRemover, commits, partCodec, fileSystemFactory, extendedStatistics);
+        this.rowLevelOperations = new IcedbRowLevelOperations(maintenance, commits, fileSystemFactory);
+        this.materializedViews = requireNonNull(materializedViews, "materializedViews is null");
+        this.materializedViewRefresh = new IcedbMaterializedViewRefresh(materializedViews, commits, maintenance, fileSystemFactory, partCodec);
     }
 
     @Override
@@ -164,87 +146,27 @@ public final class IcedbMetadata
         if (startVersion.isPresent()) {
             throw new TrinoException(NOT_SUPPORTED, "Read table with start version is not supported");
         }
-        Optional<IcedbTableLocation> location = catalog.findTable(session.getIdentity(), tableName);
-        if (location.isEmpty()) {
-            return null;
-        }
-        SnapshotTime time = endVersion.map(version -> IcedbTableVersions.snapshotTime(session, version)).orElseGet(SnapshotTime::latest);
-        Snapshot snapshot;
-        try {
-            snapshot = snapshotLoader.load(session.getIdentity(), tableName, location.get(), time);
-        }
-        catch (TrinoException e) {
-            if (endVersion.isEmpty() && IcedbUnreadableTables.isUnfoldable(e)) {
-                // a log that no longer folds (a schema conflict, an invalid log) must not hide the table from DROP TABLE,
-                // the way out; every read of the handle's snapshot fails with this error again
-                return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), Long.MAX_VALUE, TupleDomain.all(), TupleDomain.all(), Optional.empty());
-            }
-            if (endVersion.isPresent() && e.getCause() instanceof NoSnapshotException) {
-                throw new TrinoException(INVALID_ARGUMENTS, format(
-                        "No version history table %s before %s: its oldest readable log is later, or was removed by a tombstone cleanup",
-                        tableName,
-                        Instant.ofEpochMilli(time.exclusiveUpperBound())), e);
-            }
-            throw e;
-        }
-        // pin exactly the logs read: a log that shows up later with an older name cannot change this query
-        long upperBound = SnapshotTime.asOfVersion(snapshot.version()).exclusiveUpperBound();
-        snapshots.putIfAbsent(new SnapshotKey(location.get().location(), upperBound), snapshot);
-        return new IcedbTableHandle(tableName.getSchemaName(), tableName.getTableName(), location.get().location(), upperBound, TupleDomain.all(), TupleDomain.all(), Optional.empty());
+        return tables.handle(session, tableName, endVersion);
     }
 
     @Override
     public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName tableName)
     {
-        int separator = tableName.getTableName().lastIndexOf('$');
-        if (separator <= 0) {
-            return Optional.empty();
-        }
-        Optional<IcedbSystemTables.Kind> kind = IcedbSystemTables.Kind.fromSuffix(tableName.getTableName().substring(separator + 1));
-        if (kind.isEmpty()) {
-            return Optional.empty();
-        }
-        SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), tableName.getTableName().substring(0, separator));
-        IcedbTableHandle table = (IcedbTableHandle) getTableHandle(session, baseName, Optional.empty(), Optional.empty());
-        if (table == null) {
-            return Optional.empty();
-        }
-        IcedbTableLocation location = table.tableLocation();
-        Snapshot snapshot = snapshot(session, table);
-        return Optional.of(IcedbSystemTables.create(
-                kind.get(),
-                tableName,
-                location,
-                snapshot,
-                () -> snapshotLoader.changes(session.getIdentity(), baseName, location, snapshot),
-                () -> maintenance.history(session, baseName, location),
-                () -> view(session, table).storedDefinition()));
+        return IcedbSystemTables.forTable(session, tableName, tables, snapshotLoader, maintenance);
     }
 
     /**
-     * The snapshot the handle is pinned to; read once per transaction.
+     * The table as the pinned snapshot and its definition make it; computed once per snapshot in this transaction.
      */
-    public Snapshot snapshot(ConnectorSession session, IcedbTableHandle table)
+    public IcedbTableView view(ConnectorSession session, IcedbTableHandle table)
     {
-        return snapshots.computeIfAbsent(
-                new SnapshotKey(table.location(), table.snapshotUpperBound()),
-                key -> snapshotLoader.load(session.getIdentity(), table.schemaTableName(), table.tableLocation(), new SnapshotTime(key.upperBound())));
+        return tables.view(session, table);
     }
 
     @Override
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
-        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        IcedbTableView view = view(session, table);
-        Optional<IcedbTableDefinition> storedDefinition = view.storedDefinition();
-        IcedbTableDefinition definition = view.definition();
-        List<ColumnMetadata> columns = view.columns().stream()
-                .map(IcedbColumnHandle::toColumnMetadata)
-                .map(column -> definition.columnComments().containsKey(column.getName())
-                        ? ColumnMetadata.builderFrom(column).setComment(Optional.of(definition.columnComments().get(column.getName()))).build()
-                        : column)
-                .collect(toImmutableList());
-        return new ConnectorTableMetadata(table.schemaTableName(), columns, IcedbTableDefinitions.tableProperties(table.tableLocation(), storedDefinition), definition.comment());
+        return tables.tableMetadata(session, (IcedbTableHandle) tableHandle);
     }
 
     @Override
@@ -260,7 +182,7 @@ public final class IcedbMetadata
     @Override
     public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
-        return columns(session, (IcedbTableHandle) tableHandle).stream()
+        return view(session, (IcedbTableHandle) tableHandle).columns().stream()
                 .collect(toImmutableMap(column -> column.name().toLowerCase(ENGLISH), column -> column, (first, _) -> first));
     }
 
@@ -273,26 +195,7 @@ public final class IcedbMetadata
     @Override
     public Iterator<RelationColumnsMetadata> streamRelationColumns(ConnectorSession session, Optional<String> schemaName, UnaryOperator<Set<SchemaTableName>> relationFilter)
     {
-        ImmutableList.Builder<RelationColumnsMetadata> relations = ImmutableList.builder();
-        Set<SchemaTableName> tables = relationFilter.apply(new LinkedHashSet<>(listTables(session, schemaName)));
-        for (SchemaTableName tableName : tables) {
-            try {
-                ConnectorTableHandle handle = getTableHandle(session, tableName, Optional.empty(), Optional.empty());
-                if (handle == null) {
-                    materializedViews.get(session, tableName)
-                            .ifPresent(view -> relations.add(RelationColumnsMetadata.forMaterializedView(tableName, view.getColumns())));
-                    continue;
-                }
-                relations.add(RelationColumnsMetadata.forTable(tableName, getTableMetadata(session, handle).getColumns()));
-            }
-            catch (TableNotFoundException _) {
-                // removed concurrently
-            }
-            catch (TrinoException _) {
-                // a table that cannot be read (bad log, unsupported type) must not hide every other table's columns
-            }
-        }
-        return relations.build().iterator();
+        return tables.relationColumns(session, relationFilter.apply(new LinkedHashSet<>(listTables(session, schemaName))), name -> materializedViews.get(session, name));
     }
 
     @Override
@@ -316,44 +219,7 @@ public final class IcedbMetadata
             List<ConnectorExpression> projections,
             Map<String, ColumnHandle> assignments)
     {
-        if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
-            return Optional.empty();
-        }
-        IcedbMergeEngine mergeEngine = view(session, (IcedbTableHandle) handle).definition().mergeEngine();
-        if (mergeEngine.type() == IcedbMergeEngineType.AGGREGATE && IcedbSessionProperties.isMergeOnReadEnabled(session)) {
-            // a field of an aggregated row column (min, max, any) must come from the aggregated value: merge whole columns
-            return Optional.empty();
-        }
-        return IcedbPushdown.applyProjection(handle, projections, assignments);
-    }
-
-    /**
-     * The table as the pinned snapshot and its definition make it: columns, partition fields, path keys. Computed once
-     * per snapshot in this transaction.
-     */
-    public IcedbTableView view(ConnectorSession session, IcedbTableHandle table)
-    {
-        SnapshotKey key = new SnapshotKey(table.location(), table.snapshotUpperBound());
-        IcedbTableView view = views.get(key);
-        if (view == null) {
-            // not computeIfAbsent: it reads the snapshot, which uses the snapshots map
-            view = IcedbTableView.create(
-                    table.schemaTableName(),
-                    table.tableLocation(),
-                    snapshot(session, table),
-                    tableDefinitions.findDefinition(session.getIdentity(), table.tableLocation()),
-                    typeMapping);
-            IcedbTableView previous = views.putIfAbsent(key, view);
-            if (previous != null) {
-                view = previous;
-            }
-        }
-        return view;
-    }
-
-    private List<IcedbColumnHandle> columns(ConnectorSession session, IcedbTableHandle table)
-    {
-        return view(session, table).columns();
+        return IcedbPushdown.applyProjection(session, handle, () -> view(session, (IcedbTableHandle) handle), projections, assignments);
     }
 
     // the write path: the catalog, IcedbTableDefinitions and IcedbTableCommits
@@ -398,23 +264,13 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorTableLayout> getNewTableLayout(ConnectorSession session, ConnectorTableMetadata tableMetadata)
     {
-        Map<String, Type> columnTypes = tableMetadata.getColumns().stream()
-                .collect(toImmutableMap(column -> column.getName().toLowerCase(ENGLISH), ColumnMetadata::getType, (first, _) -> first));
-        return IcedbWriteLayout.writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnTypes);
+        return IcedbWriteLayout.newTableLayout(tableMetadata);
     }
 
     @Override
     public Optional<ConnectorTableLayout> getInsertLayout(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
-        IcedbTableView view = view(session, (IcedbTableHandle) tableHandle);
-        List<String> partitioning = view.definition().partitioning();
-        if (partitioning.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, Type> columnTypes = view.columns().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
-                .collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
-        return IcedbWriteLayout.writeLayout(partitioning, columnTypes);
+        return IcedbWriteLayout.insertLayout(view(session, (IcedbTableHandle) tableHandle));
     }
 
     @Override
@@ -426,10 +282,7 @@ public final class IcedbMetadata
     @Override
     public Optional<ConnectorOutputMetadata> finishCreateTable(ConnectorSession session, ConnectorOutputTableHandle tableHandle, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        IcedbWritableTableHandle table = (IcedbWritableTableHandle) tableHandle;
-        String logKey = commits.finishCreateTable(session, table, fragments);
-        // the table's first log, or a replacement of every row: nothing older is merged in
-        extendedStatistics.extend(session.getIdentity(), table.tableLocation(), logKey, writtenTypes(table), computedStatistics, true);
+        commits.finishCreateTable(session, (IcedbWritableTableHandle) tableHandle, fragments, computedStatistics);
         return Optional.empty();
     }
 
@@ -438,22 +291,14 @@ public final class IcedbMetadata
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
         List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
-        IcedbTableView view = view(session, table);
-        return commits.beginInsert(session, table, insertColumns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
+        return commits.beginInsert(session, table, insertColumns, view(session, table), retryMode);
     }
 
     @Override
     public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
     {
-        IcedbWritableTableHandle table = (IcedbWritableTableHandle) insertHandle;
-        commits.finishInsert(session, table, fragments)
-                .ifPresent(logKey -> extendedStatistics.extend(session.getIdentity(), table.tableLocation(), logKey, writtenTypes(table), computedStatistics, false));
+        commits.finishInsert(session, (IcedbWritableTableHandle) insertHandle, fragments, computedStatistics);
         return Optional.empty();
-    }
-
-    private static Map<String, Type> writtenTypes(IcedbWritableTableHandle table)
-    {
-        return table.columns().stream().collect(toImmutableMap(IcedbWriteColumn::name, IcedbWriteColumn::type));
     }
 
     // ANALYZE and statistics collected by writes: stats/IcedbExtendedStatistics
@@ -461,31 +306,13 @@ public final class IcedbMetadata
     @Override
     public TableStatisticsMetadata getStatisticsCollectionMetadataForWrite(ConnectorSession session, ConnectorTableMetadata tableMetadata)
     {
-        if (!isExtendedStatisticsEnabled(session) || !isCollectExtendedStatisticsOnWrite(session)) {
-            return TableStatisticsMetadata.empty();
-        }
-        Optional<IcedbTableLocation> location = catalog.findTable(session.getIdentity(), tableMetadata.getTable());
-        if (location.isEmpty()) {
-            // a new table (CTAS): every column
-            return IcedbExtendedStatistics.collectionMetadata(tableMetadata.getColumns(), Optional.empty());
-        }
-        IcedbTableHandle table = (IcedbTableHandle) getTableHandle(session, tableMetadata.getTable(), Optional.empty(), Optional.empty());
-        Optional<Snapshot> snapshot = table == null || table.snapshotUpperBound() == Long.MAX_VALUE ? Optional.empty() : Optional.of(snapshot(session, table));
-        return extendedStatistics.writeMetadata(session.getIdentity(), location.get(), snapshot, tableMetadata.getColumns());
+        return extendedStatistics.writeMetadata(session, tableMetadata, tables);
     }
 
     @Override
     public ConnectorAnalyzeMetadata getStatisticsCollectionMetadata(ConnectorSession session, ConnectorTableHandle tableHandle, Map<String, Object> analyzeProperties)
     {
-        if (!isExtendedStatisticsEnabled(session)) {
-            throw new TrinoException(NOT_SUPPORTED, "Analyze is not enabled. You can enable analyze using %s config or %s catalog session property".formatted(
-                    IcedbConfig.EXTENDED_STATISTICS_CONFIG,
-                    IcedbSessionProperties.EXTENDED_STATISTICS_ENABLED));
-        }
-        IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        return new ConnectorAnalyzeMetadata(table, IcedbExtendedStatistics.collectionMetadata(
-                getTableMetadata(session, table).getColumns(),
-                IcedbAnalyzeProperties.getColumnNames(analyzeProperties)));
+        return new ConnectorAnalyzeMetadata(tableHandle, IcedbExtendedStatistics.analyzeMetadata(session, () -> getTableMetadata(session, tableHandle).getColumns(), analyzeProperties));
     }
 
     @Override
@@ -498,21 +325,13 @@ public final class IcedbMetadata
     public void finishStatisticsCollection(ConnectorSession session, ConnectorTableHandle tableHandle, Collection<ComputedStatistics> computedStatistics)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        IcedbTableView view = view(session, table);
-        Map<String, Type> columnTypes = view.columns().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
-                .collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
-        extendedStatistics.writeAnalyzed(session.getIdentity(), table.tableLocation(), view.snapshot(), columnTypes, computedStatistics);
+        extendedStatistics.writeAnalyzed(session.getIdentity(), table.tableLocation(), view(session, table), computedStatistics);
     }
 
     @Override
     public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
     {
-        if (!(position instanceof ColumnPosition.Last)) {
-            // IceDB appends new columns at the end
-            throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
-        }
-        commits.addColumn(session, (IcedbTableHandle) tableHandle, column);
+        commits.addColumn(session, (IcedbTableHandle) tableHandle, column, position);
     }
 
     @Override
@@ -531,10 +350,7 @@ public final class IcedbMetadata
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        catalog.dropTable(session.getIdentity(), table.schemaTableName(), table.tableLocation(), () -> new IcedbTableDeletion(maintenance).drop(
-                session,
-                maintenance.table(session, table.schemaTableName(), table.tableLocation()),
-                fileSystemFactory.create(session.getIdentity())));
+        catalog.dropTable(session.getIdentity(), table.schemaTableName(), table.tableLocation(), () -> IcedbTableDeletion.drop(maintenance, fileSystemFactory, session, table.schemaTableName(), table.tableLocation()));
     }
 
     // ALTER TABLE ... EXECUTE: IcedbTableProcedures
@@ -586,15 +402,18 @@ public final class IcedbMetadata
      */
     public void commit()
     {
-        tableProcedures.releaseUnfinished();
-        rowLevelOperations.abort();
-        materializedViewRefresh.abort();
+        releaseUnfinished();
     }
 
     /**
      * The transaction rolled back (the query failed): releases what a merge that began and did not finish holds.
      */
     public void rollback()
+    {
+        releaseUnfinished();
+    }
+
+    private void releaseUnfinished()
     {
         tableProcedures.releaseUnfinished();
         rowLevelOperations.abort();
@@ -644,13 +463,7 @@ public final class IcedbMetadata
     public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
-        IcedbTableView view = view(session, table);
-        List<IcedbColumnHandle> columns = view.columns().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
-                .collect(toImmutableList());
-        IcedbWritableTableHandle insert = commits.beginInsert(session, table, columns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
-        rowLevelOperations.beginMerge(session, table, updateCaseColumns.isEmpty() ? "delete" : "update");
-        return new IcedbMergeTableHandle(table, insert);
+        return rowLevelOperations.beginMerge(session, table, view(session, table), updateCaseColumns, retryMode);
     }
 
     @Override
@@ -683,11 +496,7 @@ public final class IcedbMetadata
     @Override
     public Map<SchemaTableName, ConnectorMaterializedViewDefinition> getMaterializedViews(ConnectorSession session, Optional<String> schemaName)
     {
-        ImmutableMap.Builder<SchemaTableName, ConnectorMaterializedViewDefinition> views = ImmutableMap.builder();
-        for (SchemaTableName name : listMaterializedViews(session, schemaName)) {
-            materializedViews.get(session, name).ifPresent(view -> views.put(name, view));
-        }
-        return views.buildKeepingLast();
+        return materializedViews.getAll(session, schemaName);
     }
 
     @Override
@@ -717,13 +526,7 @@ public final class IcedbMetadata
     @Override
     public ConnectorInsertTableHandle beginRefreshMaterializedView(ConnectorSession session, ConnectorTableHandle tableHandle, List<ConnectorTableHandle> sourceTableHandles, RetryMode retryMode, RefreshType refreshType)
     {
-        IcedbTableHandle storage = (IcedbTableHandle) tableHandle;
-        materializedViewRefresh.begin(session, storage, sourceTableHandles, refreshType, source -> view(session, source));
-        IcedbTableView view = view(session, storage);
-        List<IcedbColumnHandle> columns = view.columns().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
-                .collect(toImmutableList());
-        return commits.beginInsert(session, storage, columns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
+        return materializedViewRefresh.begin(session, (IcedbTableHandle) tableHandle, sourceTableHandles, refreshType, table -> view(session, table), retryMode);
     }
 
     @Override
@@ -747,13 +550,5 @@ public final class IcedbMetadata
     public Optional<List<FileMarker>> refreshScan(String location)
     {
         return materializedViewRefresh.scan(location);
-    }
-
-    private record SnapshotKey(String location, long upperBound)
-    {
-        private SnapshotKey
-        {
-            requireNonNull(location, "location is null");
-        }
     }
 }

@@ -85,7 +85,8 @@ public final class IcedbModule
         binder.bind(IcedbCatalog.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTypeMapping.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTableProperties.class).in(Scopes.SINGLETON);
-        binder.bind(IcedbMetadataFactory.class).in(Scopes.SINGLETON);
+        // no scope: one IcedbMetadata per transaction (IcedbTransactionManager)
+        binder.bind(IcedbMetadata.class);
         binder.bind(IcedbMaterializedViews.class).in(Scopes.SINGLETON);
         binder.bind(IcedbTransactionManager.class).in(Scopes.SINGLETON);
 

@@ -8,9 +8,11 @@ import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.layout.IcedbPartitionPruning;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
+import io.trino.plugin.icedb.mergeengine.IcedbMergeEngineType;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeOnReadPredicates;
 import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
@@ -93,11 +96,24 @@ final class IcedbPushdown
                 false));
     }
 
+    /**
+     * Projection pushdown when the session enables it, except for a table with the aggregate merge engine merged on
+     * read: a field of an aggregated row column (min, max, any) must come from the aggregated value, so whole columns
+     * are merged.
+     */
     public static Optional<ProjectionApplicationResult<ConnectorTableHandle>> applyProjection(
+            ConnectorSession session,
             ConnectorTableHandle handle,
+            Supplier<IcedbTableView> view,
             List<ConnectorExpression> projections,
             Map<String, ColumnHandle> assignments)
     {
+        if (!IcedbSessionProperties.isProjectionPushdownEnabled(session)) {
+            return Optional.empty();
+        }
+        if (view.get().definition().mergeEngine().type() == IcedbMergeEngineType.AGGREGATE && IcedbSessionProperties.isMergeOnReadEnabled(session)) {
+            return Optional.empty();
+        }
         // struct fields (chains of dereferences on a column) become columns of their own, so only those fields are read
         Set<ConnectorExpression> projected = projections.stream()
                 .flatMap(expression -> extractSupportedProjectedColumns(expression).stream())

@@ -31,12 +31,14 @@ import io.trino.plugin.icedb.stats.IcedbExtendedStatistics;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ColumnPosition;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
+import io.trino.spi.statistics.ComputedStatistics;
 import io.trino.spi.type.Type;
 import org.weakref.jmx.Managed;
 import org.weakref.jmx.Nested;
@@ -137,9 +139,19 @@ public final class IcedbTableCommits
     }
 
     /**
+     * Commits what a CTAS wrote, then the distinct-value sketches Trino collected on its rows (best effort).
+     */
+    public void finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        String logKey = commitCreateTable(session, table, fragments);
+        // the table's first log, or a replacement of every row: nothing older is merged in
+        extendedStatistics.extend(session.getIdentity(), table, logKey, computedStatistics, true);
+    }
+
+    /**
      * @return the key of the committed log
      */
-    public String finishCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
+    private String commitCreateTable(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments)
     {
         if (!table.newTable()) {
             // CREATE OR REPLACE TABLE AS of a table that exists
@@ -172,14 +184,16 @@ public final class IcedbTableCommits
 
     /**
      * @param columns the columns the insert writes, in page channel order
-     * @param schema the table's schema in the snapshot the insert planned with
-     * @param definition the table's properties
-     * @param pathKeys for a table without a {@code partitioning} property: the Hive keys of its part paths whose values
-     * come from the columns of the same name, in path order
+     * @param view the table in the snapshot the insert planned with: its schema, its properties, and (for a table without
+     * a {@code partitioning} property) the Hive keys of its part paths whose values come from the columns of the same
+     * name, in path order
      */
-    public IcedbWritableTableHandle beginInsert(ConnectorSession session, IcedbTableHandle table, List<IcedbColumnHandle> columns, Schema schema, IcedbTableDefinition definition, List<String> pathKeys, RetryMode retryMode)
+    public IcedbWritableTableHandle beginInsert(ConnectorSession session, IcedbTableHandle table, List<IcedbColumnHandle> columns, IcedbTableView view, RetryMode retryMode)
     {
         checkRetryMode(retryMode);
+        Schema schema = view.snapshot().schema();
+        IcedbTableDefinition definition = view.definition();
+        List<String> pathKeys = view.writePathKeys();
         IcedbTableLocation location = table.tableLocation();
         ImmutableList.Builder<IcedbWriteColumn> writeColumns = ImmutableList.builder();
         for (IcedbColumnHandle column : columns) {
@@ -206,6 +220,16 @@ public final class IcedbTableCommits
         Optional<String> identity = IcedbInsertGuard.begin(maintenance.table(session, table.schemaTableName(), location).fileIo(), table.schemaTableName(), location);
         List<String> writtenPathKeys = definition.partitioning().isEmpty() ? pathKeys : ImmutableList.of();
         return new IcedbWritableTableHandle(table.schemaName(), table.tableName(), table.location(), written, definition, writtenPathKeys, false, false, identity);
+    }
+
+    /**
+     * Commits what an INSERT wrote (when it wrote rows), then merges the distinct-value sketches Trino collected on
+     * its rows into the table's (best effort).
+     */
+    public void finishInsert(ConnectorSession session, IcedbWritableTableHandle table, Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        finishInsert(session, table, fragments)
+                .ifPresent(logKey -> extendedStatistics.extend(session.getIdentity(), table, logKey, computedStatistics, false));
     }
 
     /**
@@ -375,8 +399,12 @@ public final class IcedbTableCommits
         return sanitized.isEmpty() ? "trino" : "trino-" + sanitized;
     }
 
-    public void addColumn(ConnectorSession session, IcedbTableHandle table, ColumnMetadata column)
+    public void addColumn(ConnectorSession session, IcedbTableHandle table, ColumnMetadata column, ColumnPosition position)
     {
+        if (!(position instanceof ColumnPosition.Last)) {
+            // IceDB appends new columns at the end
+            throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
+        }
         if (!column.isNullable()) {
             throw new TrinoException(NOT_SUPPORTED, format("Cannot add NOT NULL column '%s' to table %s: IceDB columns are always nullable", column.getName(), table.schemaTableName()));
         }

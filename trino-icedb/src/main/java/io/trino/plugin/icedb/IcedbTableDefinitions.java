@@ -208,7 +208,7 @@ public final class IcedbTableDefinitions
         if (holdsTable && catalog.isDropped(session.getIdentity(), location)) {
             // a DROP TABLE that stopped after marking the table dropped (its commit point): finish it
             log.warn("Table %s at %s was marked dropped by a DROP TABLE that did not finish: deleting its objects before creating the table", tableName, location);
-            new IcedbTableDeletion(maintenance).drop(session, maintenance.table(session, tableName, location), fileSystemFactory.create(session.getIdentity()));
+            IcedbTableDeletion.drop(maintenance, fileSystemFactory, session, tableName, location);
             try {
                 holdsTable = snapshotLoader.tableLog(session.getIdentity(), location).hasLogs();
             }

@@ -11,6 +11,7 @@ import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.plugin.icedb.reader.IcedbPartitions;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.type.Type;
 
@@ -32,7 +33,7 @@ import static java.util.function.Function.identity;
 
 /**
  * What the connector derives from one snapshot of a table and its definition, computed once per snapshot and
- * transaction ({@link IcedbMetadata#view}) and shared by the metadata, the split manager and the write path.
+ * transaction ({@link IcedbTableViews#view}) and shared by the metadata, the split manager and the write path.
  *
  * @param storedDefinition the table's properties file; empty for a table without one (one Python wrote)
  * @param columns the log schema's columns, then the Hive keys of part paths that are not schema columns (as varchar),
@@ -84,6 +85,48 @@ public record IcedbTableView(
     public IcedbTableDefinition definition()
     {
         return storedDefinition.orElse(IcedbTableDefinition.DEFAULT);
+    }
+
+    /**
+     * The log schema's columns.
+     */
+    public List<IcedbColumnHandle> schemaColumns()
+    {
+        return columns.stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * The columns a written row has values of: the log schema's, and the Hive keys of part paths.
+     */
+    public List<IcedbColumnHandle> writtenColumns()
+    {
+        return columns.stream()
+                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * Name to type of {@code columns}; of two with one name, the first.
+     */
+    public static Map<String, Type> types(List<IcedbColumnHandle> columns)
+    {
+        return columns.stream().collect(toImmutableMap(IcedbColumnHandle::name, IcedbColumnHandle::type, (first, _) -> first));
+    }
+
+    /**
+     * Every column as {@code DESCRIBE} shows it, with the comments of the table's definition.
+     */
+    public List<ColumnMetadata> columnMetadata()
+    {
+        Map<String, String> comments = definition().columnComments();
+        return columns.stream()
+                .map(IcedbColumnHandle::toColumnMetadata)
+                .map(column -> comments.containsKey(column.getName())
+                        ? ColumnMetadata.builderFrom(column).setComment(Optional.of(comments.get(column.getName()))).build()
+                        : column)
+                .collect(toImmutableList());
     }
 
     public List<IcedbPartitionField> fields()

@@ -2,6 +2,7 @@ package io.trino.plugin.icedb;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.inject.Inject;
+import com.google.inject.Provider;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 
@@ -19,12 +20,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class IcedbTransactionManager
 {
-    private final IcedbMetadataFactory metadataFactory;
+    private final Provider<IcedbMetadata> metadataFactory;
     private final ClassLoader classLoader;
     private final ConcurrentMap<ConnectorTransactionHandle, MemoizedMetadata> transactions = new ConcurrentHashMap<>();
 
     @Inject
-    public IcedbTransactionManager(IcedbMetadataFactory metadataFactory)
+    public IcedbTransactionManager(Provider<IcedbMetadata> metadataFactory)
     {
         this.metadataFactory = requireNonNull(metadataFactory, "metadataFactory is null");
         this.classLoader = IcedbTransactionManager.class.getClassLoader();
@@ -66,7 +67,8 @@ public final class IcedbTransactionManager
         {
             if (metadata == null) {
                 try (ThreadContextClassLoader _ = new ThreadContextClassLoader(classLoader)) {
-                    metadata = metadataFactory.create();
+                    // a new instance each time (IcedbMetadata is bound without scope)
+                    metadata = metadataFactory.get();
                 }
             }
             return metadata;

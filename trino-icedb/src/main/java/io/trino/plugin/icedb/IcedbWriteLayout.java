@@ -4,7 +4,9 @@ import io.trino.plugin.icedb.layout.IcedbPartitionField;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.PartitionTransform;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorTableLayout;
+import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.type.Type;
 
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static java.util.Locale.ENGLISH;
 
 /**
  * How Trino should distribute the rows an INSERT or CTAS writes: by partition, so that each partition is written by
@@ -20,6 +24,28 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 public final class IcedbWriteLayout
 {
     private IcedbWriteLayout() {}
+
+    /**
+     * The layout of a CTAS (its table's {@code partitioning} property).
+     */
+    public static Optional<ConnectorTableLayout> newTableLayout(ConnectorTableMetadata tableMetadata)
+    {
+        Map<String, Type> columnTypes = tableMetadata.getColumns().stream()
+                .collect(toImmutableMap(column -> column.getName().toLowerCase(ENGLISH), ColumnMetadata::getType, (first, _) -> first));
+        return writeLayout(IcedbTableProperties.getPartitioning(tableMetadata.getProperties()), columnTypes);
+    }
+
+    /**
+     * The layout of an insert into the table {@code view} shows.
+     */
+    public static Optional<ConnectorTableLayout> insertLayout(IcedbTableView view)
+    {
+        List<String> partitioning = view.definition().partitioning();
+        if (partitioning.isEmpty()) {
+            return Optional.empty();
+        }
+        return writeLayout(partitioning, IcedbTableView.types(view.schemaColumns()));
+    }
 
     /**
      * @param partitioning the table's {@code partitioning} expressions

@@ -8,10 +8,13 @@ import io.icedb.engine.lease.MaintenanceLease;
 import io.icedb.engine.spec.TableOwnership;
 import io.icedb.engine.spec.TablePaths;
 import io.trino.filesystem.TrinoFileSystem;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.IcedbTableLease;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.SchemaTableName;
 
 import java.util.List;
 
@@ -33,6 +36,14 @@ public final class IcedbTableDeletion
     public IcedbTableDeletion(IcedbMaintenance maintenance)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
+    }
+
+    /**
+     * Drops table {@code name} at {@code location} as {@link #drop(ConnectorSession, MaintainedTable, TrinoFileSystem)} does.
+     */
+    public static List<String> drop(IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory, ConnectorSession session, SchemaTableName name, IcedbTableLocation location)
+    {
+        return new IcedbTableDeletion(maintenance).drop(session, maintenance.table(session, name, location), fileSystemFactory.create(session.getIdentity()));
     }
 
     /**

@@ -20,6 +20,7 @@ import io.trino.plugin.icedb.IcedbSplit;
 import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbTableView;
 import io.trino.plugin.icedb.IcedbTableView.PartitionFieldType;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWrittenPart;
@@ -32,8 +33,10 @@ import io.trino.plugin.icedb.maintenance.MaintainedTable;
 import io.trino.plugin.icedb.reader.IcedbPartLevelValues;
 import io.trino.plugin.icedb.reader.IcedbPartitions;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.RetryMode;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 
@@ -195,14 +198,17 @@ public final class IcedbRowLevelOperations
     }
 
     /**
-     * Takes the table's lease for a row-level {@code DELETE}, {@code UPDATE} or {@code MERGE}, kept renewed until
+     * Begins the insert of the rows a row-level {@code DELETE} ({@code updateCaseColumns} empty), {@code UPDATE} or
+     * {@code MERGE} writes into the table {@code view} shows, then takes the table's lease, kept renewed until
      * {@link #finishMerge} or {@link #abort}.
      */
-    public void beginMerge(ConnectorSession session, IcedbTableHandle handle, String operation)
+    public IcedbMergeTableHandle beginMerge(ConnectorSession session, IcedbTableHandle handle, IcedbTableView view, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
+        IcedbWritableTableHandle insert = commits.beginInsert(session, handle, view.writtenColumns(), view, retryMode);
         MaintainedTable table = maintenance.table(session, handle.schemaName(), handle.tableName());
         checkState(!running.containsKey(handle.location()), "A row-level statement on %s is already running in this transaction", table);
-        running.put(handle.location(), LeasedRun.begin(maintenance, session, table, operation));
+        running.put(handle.location(), LeasedRun.begin(maintenance, session, table, updateCaseColumns.isEmpty() ? "delete" : "update"));
+        return new IcedbMergeTableHandle(handle, insert);
     }
 
     /**

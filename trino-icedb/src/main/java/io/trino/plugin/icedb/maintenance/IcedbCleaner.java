@@ -12,6 +12,7 @@ import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.stats.DistinctSketches;
 import io.icedb.engine.stats.StatsSidecar;
 import io.icedb.engine.table.TableLog;
 import io.icedb.engine.table.TableLogs;
@@ -81,18 +82,22 @@ public final class IcedbCleaner
                         table, plan.foreignPartsKept().size(), TablePaths.dataPrefix(table.prefix()), plan.foreignPartsKept());
             }
             if (plan.isEmpty()) {
-                log.info("Cleanup of table %s with retention %s: nothing to clean up before %s", table, retention, Instant.ofEpochMilli(plan.windowStartMillis()));
+                int sketchesDeleted = deleteUnselectableSketches(table, logs, plan.windowStartMillis());
+                log.info("Cleanup of table %s with retention %s: nothing to clean up before %s (deleted %s distinct-value sketches)",
+                        table, retention, Instant.ofEpochMilli(plan.windowStartMillis()), sketchesDeleted);
                 return new CleanupResult(plan.windowStartMillis(), Optional.empty(), 0, 0);
             }
             PlannedLog folded = plan.logToCreate().orElseThrow();
             TableLog.commitUnderLease(lease, folded);
             // only now that the folded log exists are the parts and logs unreachable from every snapshot inside the window
             List<String> recordsToDelete;
+            int sketchesDeleted;
             try {
                 table.fileIo().deleteAll(plan.dataPartsToDelete());
                 table.fileIo().deleteAll(plan.logsToDelete());
                 // their statistics sidecars (P/_icedb/stats/) describe parts no snapshot reaches any more
                 table.fileIo().deleteAll(plan.logsToDelete().stream().map(logKey -> StatsSidecar.sidecarKey(table.prefix(), logKey)).toList());
+                sketchesDeleted = deleteUnselectableSketches(table, logs, plan.windowStartMillis());
                 // the maintenance history goes back as far as the table's
                 recordsToDelete = MaintenanceHistory.recordsFinishedBefore(table.fileIo(), table.prefix(), plan.windowStartMillis());
                 table.fileIo().deleteAll(recordsToDelete);
@@ -126,12 +131,36 @@ public final class IcedbCleaner
                     "bytes_deleted", bytesDeleted,
                     "logs_deleted", (long) result.logsDeleted(),
                     "history_records_deleted", (long) recordsToDelete.size(),
+                    "sketches_deleted", (long) sketchesDeleted,
                     "foreign_parts_kept", (long) plan.foreignPartsKept().size(),
                     "retention_window_start_ms", result.windowStartMillis()));
             return result;
         }
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
+        }
+    }
+
+    /**
+     * Deletes the distinct-value sketches ({@code P/_icedb/sketches/}) no snapshot inside the window selects any more:
+     * those older than the one the window's oldest snapshot selects (that one, and every newer one, stay).
+     *
+     * @param logs every log before the cleanup
+     * @return how many it deleted
+     */
+    private static int deleteUnselectableSketches(MaintainedTable table, TableLogs logs, long windowStartMillis)
+    {
+        Optional<Long> oldestVersion = logs.oldestVersionFrom(windowStartMillis);
+        if (oldestVersion.isEmpty()) {
+            return 0;
+        }
+        try {
+            List<String> unselectable = DistinctSketches.unselectable(table.prefix(), DistinctSketches.list(table.fileIo(), table.prefix()), oldestVersion.get());
+            table.fileIo().deleteAll(unselectable);
+            return unselectable.size();
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Cleanup of table %s failed to delete its old distinct-value sketches (the next cleanup does): %s", table, e.getMessage()), e);
         }
     }
 }

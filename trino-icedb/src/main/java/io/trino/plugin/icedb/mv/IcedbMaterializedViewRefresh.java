@@ -29,6 +29,7 @@ import io.trino.spi.RefreshType;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.RetryMode;
 import io.trino.spi.connector.SchemaTableName;
 
 import java.io.IOException;
@@ -96,9 +97,10 @@ public final class IcedbMaterializedViewRefresh
     }
 
     /**
-     * @param views the table a source handle's snapshot makes (the transaction's)
+     * @param views the table a handle's snapshot makes (the transaction's)
+     * @return the insert into the storage table that writes the refresh's rows
      */
-    public void begin(ConnectorSession session, IcedbTableHandle storage, List<ConnectorTableHandle> sources, RefreshType refreshType, Function<IcedbTableHandle, IcedbTableView> views)
+    public IcedbWritableTableHandle begin(ConnectorSession session, IcedbTableHandle storage, List<ConnectorTableHandle> sources, RefreshType refreshType, Function<IcedbTableHandle, IcedbTableView> views, RetryMode retryMode)
     {
         checkState(pending.isEmpty(), "A materialized view refresh already began in this transaction");
         SchemaTableName viewName = IcedbMaterializedViews.viewOfStorageTable(storage.schemaTableName())
@@ -150,6 +152,8 @@ public final class IcedbMaterializedViewRefresh
                 sourceSnapshot.map(IcedbMaterializedViewRefresh::recentLogs).orElse(List.of()),
                 maintenance.clock().millis()));
         log.info("Refresh of materialized view %s: %s", viewName, newParts.map(parts -> "incremental, " + parts.size() + " new source parts").orElse("full"));
+        IcedbTableView storageView = views.apply(storage);
+        return commits.beginInsert(session, storage, storageView.schemaColumns(), storageView, retryMode);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.mv;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
@@ -301,6 +302,18 @@ public final class IcedbMaterializedViews
     public Optional<ConnectorMaterializedViewDefinition> get(ConnectorSession session, SchemaTableName viewName)
     {
         return find(session, viewName).map(definition -> definition.toConnectorDefinition(new CatalogSchemaTableName(catalogName, storageTableName(viewName))));
+    }
+
+    /**
+     * Every materialized view of the schema (of every schema when empty) with its definition.
+     */
+    public Map<SchemaTableName, ConnectorMaterializedViewDefinition> getAll(ConnectorSession session, Optional<String> schemaName)
+    {
+        ImmutableMap.Builder<SchemaTableName, ConnectorMaterializedViewDefinition> views = ImmutableMap.builder();
+        for (SchemaTableName name : list(session, schemaName)) {
+            get(session, name).ifPresent(view -> views.put(name, view));
+        }
+        return views.buildKeepingLast();
     }
 
     public List<SchemaTableName> list(ConnectorSession session, Optional<String> schemaName)

@@ -140,10 +140,7 @@ public final class IcedbTableProcedures
                 });
         Snapshot snapshot = view.snapshot();
         // the columns of the pages: every column that is not hidden, in table order
-        List<IcedbColumnHandle> columns = view.columns().stream()
-                .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
-                .collect(toImmutableList());
-        IcedbWritableTableHandle write = commits.beginInsert(session, source, columns, snapshot.schema(), view.definition(), view.writePathKeys(), RetryMode.NO_RETRIES);
+        IcedbWritableTableHandle write = commits.beginInsert(session, source, view.writtenColumns(), view, RetryMode.NO_RETRIES);
 
         List<IcedbPartitionField> fields = view.fields();
         List<Type> fieldTypes = view.fieldTypes();

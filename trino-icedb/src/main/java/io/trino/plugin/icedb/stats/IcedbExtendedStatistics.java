@@ -13,11 +13,20 @@ import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.stats.DistinctSketches;
 import io.icedb.engine.stats.DistinctSketches.ColumnSketch;
 import io.trino.cache.EvictableCacheBuilder;
+import io.trino.plugin.icedb.IcedbConfig;
+import io.trino.plugin.icedb.IcedbSessionProperties;
+import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbTableView;
+import io.trino.plugin.icedb.IcedbTableViews;
+import io.trino.plugin.icedb.IcedbWritableTableHandle;
+import io.trino.plugin.icedb.IcedbWriteColumn;
 import io.trino.plugin.icedb.fileio.IcedbFileIoFactory;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.Block;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.security.ConnectorIdentity;
 import io.trino.spi.statistics.ColumnStatisticMetadata;
 import io.trino.spi.statistics.ComputedStatistics;
@@ -36,10 +45,15 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static io.trino.plugin.icedb.IcedbSessionProperties.isCollectExtendedStatisticsOnWrite;
+import static io.trino.plugin.icedb.IcedbSessionProperties.isExtendedStatisticsEnabled;
 import static io.trino.spi.StandardErrorCode.INVALID_ANALYZE_PROPERTY;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.statistics.ColumnStatisticType.NUMBER_OF_DISTINCT_VALUES_SUMMARY;
 import static io.trino.spi.type.HyperLogLogType.HYPER_LOG_LOG;
 import static java.lang.String.format;
@@ -157,11 +171,13 @@ public final class IcedbExtendedStatistics
     }
 
     /**
-     * Writes what {@code ANALYZE} computed on {@code snapshot}; the sketches of columns it did not analyze are kept
-     * from the sketches the snapshot used.
+     * Writes what {@code ANALYZE} computed on the snapshot of {@code view}; the sketches of columns it did not analyze
+     * are kept from the sketches the snapshot used.
      */
-    public void writeAnalyzed(ConnectorIdentity identity, IcedbTableLocation location, Snapshot snapshot, Map<String, Type> columnTypes, Collection<ComputedStatistics> computed)
+    public void writeAnalyzed(ConnectorIdentity identity, IcedbTableLocation location, IcedbTableView view, Collection<ComputedStatistics> computed)
     {
+        Snapshot snapshot = view.snapshot();
+        Map<String, Type> columnTypes = IcedbTableView.types(view.writtenColumns());
         Map<String, ColumnSketch> columns = new HashMap<>();
         sketches(identity, location, snapshot).ifPresent(columns::putAll);
         computedSketches(computed).forEach((name, sketch) -> columns.put(name, new ColumnSketch(typeOf(columnTypes, name), sketch.serialize().getBytes())));
@@ -181,8 +197,10 @@ public final class IcedbExtendedStatistics
      *
      * @param replace a table's first log (CTAS, CREATE OR REPLACE): nothing older is merged in
      */
-    public void extend(ConnectorIdentity identity, IcedbTableLocation location, String logKey, Map<String, Type> columnTypes, Collection<ComputedStatistics> computed, boolean replace)
+    public void extend(ConnectorIdentity identity, IcedbWritableTableHandle table, String logKey, Collection<ComputedStatistics> computed, boolean replace)
     {
+        IcedbTableLocation location = table.tableLocation();
+        Map<String, Type> columnTypes = table.columns().stream().collect(toImmutableMap(IcedbWriteColumn::name, IcedbWriteColumn::type));
         Map<String, HyperLogLog> written = computedSketches(computed);
         if (written.isEmpty() && !replace) {
             return;
@@ -243,10 +261,43 @@ public final class IcedbExtendedStatistics
     }
 
     /**
+     * What {@code ANALYZE} of a table with {@code columns} (asked only when it is enabled) collects.
+     *
+     * @throws TrinoException NOT_SUPPORTED when extended statistics are disabled
+     */
+    public static TableStatisticsMetadata analyzeMetadata(ConnectorSession session, Supplier<List<ColumnMetadata>> columns, Map<String, Object> analyzeProperties)
+    {
+        if (!isExtendedStatisticsEnabled(session)) {
+            throw new TrinoException(NOT_SUPPORTED, "Analyze is not enabled. You can enable analyze using %s config or %s catalog session property".formatted(
+                    IcedbConfig.EXTENDED_STATISTICS_CONFIG,
+                    IcedbSessionProperties.EXTENDED_STATISTICS_ENABLED));
+        }
+        return collectionMetadata(columns.get(), IcedbAnalyzeProperties.getColumnNames(analyzeProperties));
+    }
+
+    /**
+     * What a write (insert, CTAS) into {@code tableMetadata}'s table collects, when statistics are collected on write:
+     * every sketched column of a new table, else those the transaction's snapshot of the table extends.
+     */
+    public TableStatisticsMetadata writeMetadata(ConnectorSession session, ConnectorTableMetadata tableMetadata, IcedbTableViews tables)
+    {
+        if (!isExtendedStatisticsEnabled(session) || !isCollectExtendedStatisticsOnWrite(session)) {
+            return TableStatisticsMetadata.empty();
+        }
+        IcedbTableHandle table = tables.handle(session, tableMetadata.getTable(), Optional.empty());
+        if (table == null) {
+            // a new table (CTAS): every column
+            return collectionMetadata(tableMetadata.getColumns(), Optional.empty());
+        }
+        Optional<Snapshot> snapshot = table.snapshotUpperBound() == Long.MAX_VALUE ? Optional.empty() : Optional.of(tables.snapshot(session, table));
+        return writeMetadata(session.getIdentity(), table.tableLocation(), snapshot, tableMetadata.getColumns());
+    }
+
+    /**
      * The columns a write into a table with {@code snapshot} extends: all sketched columns of a table without rows, the
      * columns the snapshot's sketches hold otherwise (none without sketches: a partial count would mislead).
      */
-    public TableStatisticsMetadata writeMetadata(ConnectorIdentity identity, IcedbTableLocation location, Optional<Snapshot> snapshot, List<ColumnMetadata> columns)
+    private TableStatisticsMetadata writeMetadata(ConnectorIdentity identity, IcedbTableLocation location, Optional<Snapshot> snapshot, List<ColumnMetadata> columns)
     {
         if (snapshot.isEmpty() || snapshot.get().aliveFiles().isEmpty()) {
             return collectionMetadata(columns, Optional.empty());

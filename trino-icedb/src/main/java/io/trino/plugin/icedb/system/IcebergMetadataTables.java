@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.trino.spi.block.MapValueBuilder.buildMapValue;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -66,12 +65,8 @@ public final class IcebergMetadataTables
             run.logKey().ifPresent(key -> operationsByLog.put(key, run.operation()));
         }
         List<List<Object>> rows = new ArrayList<>();
-        Long parent = null;
-        for (LogChange log : logs) {
-            if (log.version().isEmpty()) {
-                continue;
-            }
-            long version = log.version().get();
+        for (Version snapshot : versions(logs)) {
+            LogChange log = snapshot.log();
             Map<String, String> summary = new LinkedHashMap<>();
             summary.put("added-data-files", String.valueOf(log.addedParts()));
             summary.put("deleted-data-files", String.valueOf(log.removedParts()));
@@ -81,16 +76,12 @@ public final class IcebergMetadataTables
             summary.put("total-files-size", String.valueOf(log.totalBytes()));
             summary.put("icedb-log-file", log.key());
             rows.add(Arrays.asList(
-                    packDateTimeWithZone(version, UTC_KEY),
-                    version,
-                    parent,
+                    packDateTimeWithZone(snapshot.version(), UTC_KEY),
+                    snapshot.version(),
+                    snapshot.parent(),
                     operation(log, Optional.ofNullable(operationsByLog.get(log.key()))),
                     null,
-                    buildMapValue(SUMMARY_TYPE, summary.size(), (keys, values) -> summary.forEach((key, value) -> {
-                        VARCHAR.writeString(keys, key);
-                        VARCHAR.writeString(values, value);
-                    }))));
-            parent = version;
+                    IcedbSystemTable.mapValue(SUMMARY_TYPE, summary)));
         }
         return new IcedbSystemTable(name, columns, rows);
     }
@@ -103,16 +94,30 @@ public final class IcebergMetadataTables
                 new ColumnMetadata("parent_id", BIGINT),
                 new ColumnMetadata("is_current_ancestor", BOOLEAN));
         List<List<Object>> rows = new ArrayList<>();
+        for (Version snapshot : versions(logs)) {
+            rows.add(Arrays.asList(packDateTimeWithZone(snapshot.version(), UTC_KEY), snapshot.version(), snapshot.parent(), true));
+        }
+        return new IcedbSystemTable(name, columns, rows);
+    }
+
+    /**
+     * A log that is a snapshot (one with a version), its version and the version before it (null for the first).
+     */
+    private record Version(LogChange log, long version, Long parent) {}
+
+    private static List<Version> versions(List<LogChange> logs)
+    {
+        List<Version> versions = new ArrayList<>();
         Long parent = null;
         for (LogChange log : logs) {
             if (log.version().isEmpty()) {
                 continue;
             }
             long version = log.version().get();
-            rows.add(Arrays.asList(packDateTimeWithZone(version, UTC_KEY), version, parent, true));
+            versions.add(new Version(log, version, parent));
             parent = version;
         }
-        return new IcedbSystemTable(name, columns, rows);
+        return versions;
     }
 
     public static IcedbSystemTable properties(SchemaTableName name, IcedbTableLocation location, Snapshot snapshot, Optional<IcedbTableDefinition> storedDefinition)

@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.system;
 
 import com.google.common.collect.ImmutableList;
+import io.trino.spi.block.SqlMap;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -10,11 +11,17 @@ import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.type.MapType;
 import io.trino.spi.type.Type;
 
 import java.util.List;
+import java.util.Map;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.airlift.slice.Slices.utf8Slice;
+import static io.trino.spi.block.MapValueBuilder.buildMapValue;
+import static io.trino.spi.type.TypeUtils.writeNativeValue;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -50,5 +57,17 @@ public final class IcedbSystemTable
         // the record set itself, not its builder, which does not take map values
         List<Type> types = metadata.getColumns().stream().map(ColumnMetadata::getType).collect(toImmutableList());
         return new InMemoryRecordSet(types, rows).cursor();
+    }
+
+    /**
+     * A value of a map column with varchar keys ({@code summary}, {@code metrics}): {@code entries} in their order, each
+     * value as its Java type stands for the map's value type ({@link String} for varchar, {@link Long} for bigint).
+     */
+    public static SqlMap mapValue(MapType type, Map<String, ?> entries)
+    {
+        return buildMapValue(type, entries.size(), (keys, values) -> entries.forEach((key, value) -> {
+            VARCHAR.writeString(keys, key);
+            writeNativeValue(type.getValueType(), values, value instanceof String string ? utf8Slice(string) : value);
+        }));
     }
 }

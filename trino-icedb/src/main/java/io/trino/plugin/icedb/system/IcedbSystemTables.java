@@ -8,10 +8,16 @@ import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogTombstone;
 import io.icedb.engine.spec.PartitionPath;
 import io.icedb.engine.table.LogChange;
+import io.trino.plugin.icedb.IcedbSnapshotLoader;
 import io.trino.plugin.icedb.IcedbTableDefinition;
+import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
+import io.trino.plugin.icedb.IcedbTableViews;
+import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.type.MapType;
 import io.trino.spi.type.TypeOperators;
 
@@ -25,7 +31,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
-import static io.trino.spi.block.MapValueBuilder.buildMapValue;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
@@ -56,7 +61,38 @@ public final class IcedbSystemTables
 
     private IcedbSystemTables() {}
 
-    public static IcedbSystemTable create(
+    /**
+     * The metadata table {@code tableName} names ({@code t$files} and the others), of the transaction's snapshot of
+     * table {@code t}; empty when it names none.
+     */
+    public static Optional<SystemTable> forTable(ConnectorSession session, SchemaTableName tableName, IcedbTableViews tables, IcedbSnapshotLoader snapshotLoader, IcedbMaintenance maintenance)
+    {
+        int separator = tableName.getTableName().lastIndexOf('$');
+        if (separator <= 0) {
+            return Optional.empty();
+        }
+        Optional<Kind> kind = Kind.fromSuffix(tableName.getTableName().substring(separator + 1));
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        SchemaTableName baseName = new SchemaTableName(tableName.getSchemaName(), tableName.getTableName().substring(0, separator));
+        IcedbTableHandle table = tables.handle(session, baseName, Optional.empty());
+        if (table == null) {
+            return Optional.empty();
+        }
+        IcedbTableLocation location = table.tableLocation();
+        Snapshot snapshot = tables.snapshot(session, table);
+        return Optional.of(create(
+                kind.get(),
+                tableName,
+                location,
+                snapshot,
+                () -> snapshotLoader.changes(session.getIdentity(), baseName, location, snapshot),
+                () -> maintenance.history(session, baseName, location),
+                () -> tables.view(session, table).storedDefinition()));
+    }
+
+    private static IcedbSystemTable create(
             Kind kind,
             SchemaTableName name,
             IcedbTableLocation location,
@@ -173,10 +209,7 @@ public final class IcedbSystemTables
                     packDateTimeWithZone(run.finishedMillis(), UTC_KEY),
                     run.holder(),
                     run.logKey().orElse(null),
-                    buildMapValue(METRICS_TYPE, run.metrics().size(), (keys, values) -> run.metrics().forEach((metric, value) -> {
-                        VARCHAR.writeString(keys, metric);
-                        BIGINT.writeLong(values, value);
-                    }))));
+                    IcedbSystemTable.mapValue(METRICS_TYPE, run.metrics())));
         }
         return new IcedbSystemTable(name, columns, rows);
     }

@@ -45,6 +45,7 @@ public class TestIcedbExtendedStatistics
         IcedbFixtures.copyBucket(IcedbFixtures.BUCKET, root);
         QueryRunner queryRunner = IcedbQueryRunner.builder()
                 .setLocalWarehouse(root)
+                .addIcedbProperty("icedb.cleanup.min-retention", "0s")
                 .registerResource(() -> deleteRecursively(root, ALLOW_INSECURE))
                 .build();
         queryRunner.execute("CREATE SCHEMA IF NOT EXISTS icedb.s");
@@ -194,6 +195,57 @@ public class TestIcedbExtendedStatistics
         // the snapshot ANALYZE read, and later ones, use its sketch
         assertDistinct(showStats("(SELECT * FROM s.travel FOR VERSION AS OF %s)".formatted(analyzed)), "a", 3000);
         assertDistinct(showStats("s.travel"), "a", 3000);
+    }
+
+    /**
+     * Cleanup deletes the sketch objects no snapshot inside its retention window selects any more: it keeps the one the
+     * window's oldest snapshot selects (even when the log it is tied to was folded away) and every newer one.
+     */
+    @Test
+    public void testCleanupDeletesTheSketchesNoSnapshotInsideTheWindowSelects()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE s.cleaned (a bigint)");
+        assertUpdate(noCollection(), "INSERT INTO s.cleaned SELECT x FROM UNNEST(sequence(1, 1000)) t(x)", 1000);
+        assertUpdate("ANALYZE s.cleaned");
+        assertUpdate("INSERT INTO s.cleaned SELECT x FROM UNNEST(sequence(1001, 3000)) t(x)", 2000);
+        assertUpdate("ANALYZE s.cleaned");
+        long analyzed = (long) computeScalar("SELECT max(snapshot_id) FROM s.\"cleaned$snapshots\"");
+        // the last insert comes well after the others, so that the retention window can start between them
+        Thread.sleep(4_000);
+        assertUpdate("INSERT INTO s.cleaned SELECT x FROM UNNEST(sequence(3001, 4000)) t(x)", 1000);
+        long last = (long) computeScalar("SELECT max(snapshot_id) FROM s.\"cleaned$snapshots\"");
+        String lastLog = fileName((String) computeScalar("SELECT file FROM s.\"cleaned$log\" ORDER BY \"timestamp\" DESC LIMIT 1"));
+        // in the order a snapshot ranks them: the first ANALYZE's, the second insert's, the second ANALYZE's (the same
+        // log, written later), the last insert's
+        List<Path> sketches = files("s/cleaned/_icedb/sketches");
+        assertThat(sketches).hasSize(4);
+
+        // the window starts halfway between the second ANALYZE's snapshot and the last insert (plus however long the call
+        // takes to start): the second ANALYZE's sketch is the one the window's oldest snapshot selects
+        long retentionMillis = System.currentTimeMillis() - (analyzed + last) / 2;
+        assertUpdate("CALL icedb.system.cleanup('s', 'cleaned', '%sms')".formatted(retentionMillis));
+
+        boolean lastInsideWindow = Files.exists(root.resolve("s/cleaned/_log").resolve(lastLog));
+        List<Path> kept = lastInsideWindow ? sketches.subList(2, 4) : sketches.subList(3, 4);
+        assertThat(files("s/cleaned/_icedb/sketches")).isEqualTo(kept);
+        assertThat(computeScalar("SELECT metrics['sketches_deleted'] FROM s.\"cleaned$maintenance\" WHERE operation = 'cleanup'"))
+                .isEqualTo((long) (sketches.size() - kept.size()));
+        // the distinct counts are still those of the sketches the snapshots select
+        assertThat(computeScalar("SELECT count(*) FROM s.cleaned")).isEqualTo(4000L);
+        assertDistinct(showStats("s.cleaned"), "a", 4000);
+        if (lastInsideWindow) {
+            // time travel inside the window: the oldest snapshot (the folded log) still gets the second ANALYZE's sketch
+            long oldest = (long) computeScalar("SELECT min(snapshot_id) FROM s.\"cleaned$snapshots\"");
+            assertThat(oldest).isLessThan(last);
+            assertDistinct(showStats("(SELECT * FROM s.cleaned FOR VERSION AS OF %s)".formatted(oldest)), "a", 3000);
+            assertDistinct(showStats("(SELECT * FROM s.cleaned FOR VERSION AS OF %s)".formatted(last)), "a", 4000);
+        }
+
+        // a cleanup that folds everything keeps the newest sketch only
+        computeActual("CALL icedb.system.cleanup('s', 'cleaned', '0s')");
+        assertThat(files("s/cleaned/_icedb/sketches")).isEqualTo(sketches.subList(3, 4));
+        assertDistinct(showStats("s.cleaned"), "a", 4000);
     }
 
     @Test
