@@ -423,6 +423,7 @@ public final class IcedbMetadata
     public ConnectorInsertTableHandle beginInsert(ConnectorSession session, ConnectorTableHandle tableHandle, List<ColumnHandle> columns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "insert into");
         List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
         IcedbTableView view = view(session, table);
         return commits.beginInsert(session, table, insertColumns, view.snapshot().schema(), view.definition(), view.writePathKeys(), retryMode);
@@ -498,6 +499,7 @@ public final class IcedbMetadata
             // IceDB appends new columns at the end
             throw new TrinoException(NOT_SUPPORTED, "This connector does not support adding columns with %s clause".formatted(position instanceof ColumnPosition.First ? "FIRST" : "AFTER"));
         }
+        materializedViews.checkNotStorageTable(session, ((IcedbTableHandle) tableHandle).schemaTableName(), "add a column to");
         commits.addColumn(session, (IcedbTableHandle) tableHandle, column);
     }
 
@@ -517,6 +519,7 @@ public final class IcedbMetadata
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "drop");
         catalog.dropTable(session.getIdentity(), table.schemaTableName(), table.tableLocation(), () -> new IcedbTableDeletion(maintenance).drop(
                 session,
                 maintenance.table(session, table.schemaTableName(), table.tableLocation()),
@@ -599,12 +602,14 @@ public final class IcedbMetadata
     public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
     {
         IcedbTableHandle table = (IcedbTableHandle) handle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "delete from");
         return rowLevelOperations.deleteParts(session, table, view(session, table).partitionFields());
     }
 
     @Override
     public void truncateTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
+        materializedViews.checkNotStorageTable(session, ((IcedbTableHandle) tableHandle).schemaTableName(), "truncate");
         rowLevelOperations.truncate(session, (IcedbTableHandle) tableHandle);
     }
 
@@ -630,6 +635,7 @@ public final class IcedbMetadata
     public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), updateCaseColumns.isEmpty() ? "delete from" : "update or merge into");
         IcedbTableView view = view(session, table);
         List<IcedbColumnHandle> columns = view.columns().stream()
                 .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR || column.kind() == IcedbColumnHandle.Kind.PARTITION_KEY)
@@ -658,6 +664,12 @@ public final class IcedbMetadata
     public void dropMaterializedView(ConnectorSession session, SchemaTableName viewName)
     {
         materializedViews.drop(session, viewName);
+    }
+
+    @Override
+    public void renameMaterializedView(ConnectorSession session, SchemaTableName source, SchemaTableName target)
+    {
+        materializedViews.rename(session, source, target);
     }
 
     @Override
