@@ -378,6 +378,7 @@ public final class IcedbMetadata
     @Override
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
+        materializedViews.checkNotStorageTable(session, tableMetadata.getTable(), "create or replace");
         commits.createTable(session, tableMetadata, saveMode);
     }
 
@@ -406,6 +407,7 @@ public final class IcedbMetadata
     @Override
     public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
     {
+        materializedViews.checkNotStorageTable(session, tableMetadata.getTable(), "create or replace");
         return commits.beginCreateTable(session, tableMetadata, retryMode, replace);
     }
 
