@@ -2,6 +2,7 @@ package io.trino.plugin.icedb.mv;
 
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
+import io.airlift.log.Logger;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.exceptions.IcedbException;
@@ -82,6 +83,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class IcedbMaterializedViews
 {
+    private static final Logger log = Logger.get(IcedbMaterializedViews.class);
+
     public static final String MERGE_ENGINE_PROPERTY = "merge_engine";
     public static final String PRIMARY_KEY_PROPERTY = "primary_key";
     public static final String AGGREGATES_PROPERTY = "aggregates";
@@ -348,7 +351,13 @@ public final class IcedbMaterializedViews
         catch (IOException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to rename materialized view %s to %s: %s", source, target, e.getMessage()), e);
         }
-        new IcedbTableDeletion(maintenance).drop(session, storage, fileSystem);
+        try {
+            new IcedbTableDeletion(maintenance).drop(session, storage, fileSystem);
+        }
+        catch (RuntimeException e) {
+            // the view is renamed: what is left at the old name is a table of no view, which DROP TABLE removes
+            log.warn(e, "Materialized view %s is renamed to %s, but its old storage table %s could not be dropped; drop it with DROP TABLE", source, target, sourceStorage);
+        }
     }
 
     /**
