@@ -245,6 +245,7 @@ public final class IcedbMetadata
     @Override
     public void createTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, SaveMode saveMode)
     {
+        materializedViews.checkNotStorageTable(session, tableMetadata.getTable(), "create or replace");
         commits.createTable(session, tableMetadata, saveMode);
     }
 
@@ -276,6 +277,7 @@ public final class IcedbMetadata
     @Override
     public ConnectorOutputTableHandle beginCreateTable(ConnectorSession session, ConnectorTableMetadata tableMetadata, Optional<ConnectorTableLayout> layout, RetryMode retryMode, boolean replace)
     {
+        materializedViews.checkNotStorageTable(session, tableMetadata.getTable(), "create or replace");
         return commits.beginCreateTable(session, tableMetadata, retryMode, replace);
     }
 
@@ -290,6 +292,7 @@ public final class IcedbMetadata
     public ConnectorInsertTableHandle beginInsert(ConnectorSession session, ConnectorTableHandle tableHandle, List<ColumnHandle> columns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "insert into");
         List<IcedbColumnHandle> insertColumns = columns.stream().map(IcedbColumnHandle.class::cast).collect(toImmutableList());
         return commits.beginInsert(session, table, insertColumns, view(session, table), retryMode);
     }
@@ -331,6 +334,7 @@ public final class IcedbMetadata
     @Override
     public void addColumn(ConnectorSession session, ConnectorTableHandle tableHandle, ColumnMetadata column, ColumnPosition position)
     {
+        materializedViews.checkNotStorageTable(session, ((IcedbTableHandle) tableHandle).schemaTableName(), "add a column to");
         commits.addColumn(session, (IcedbTableHandle) tableHandle, column, position);
     }
 
@@ -350,6 +354,7 @@ public final class IcedbMetadata
     public void dropTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "drop");
         catalog.dropTable(session.getIdentity(), table.schemaTableName(), table.tableLocation(), () -> IcedbTableDeletion.drop(maintenance, fileSystemFactory, session, table.schemaTableName(), table.tableLocation()));
     }
 
@@ -432,12 +437,14 @@ public final class IcedbMetadata
     public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle handle)
     {
         IcedbTableHandle table = (IcedbTableHandle) handle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), "delete from");
         return rowLevelOperations.deleteParts(session, table, view(session, table).partitionFields());
     }
 
     @Override
     public void truncateTable(ConnectorSession session, ConnectorTableHandle tableHandle)
     {
+        materializedViews.checkNotStorageTable(session, ((IcedbTableHandle) tableHandle).schemaTableName(), "truncate");
         rowLevelOperations.truncate(session, (IcedbTableHandle) tableHandle);
     }
 
@@ -463,6 +470,7 @@ public final class IcedbMetadata
     public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle tableHandle, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
         IcedbTableHandle table = (IcedbTableHandle) tableHandle;
+        materializedViews.checkNotStorageTable(session, table.schemaTableName(), updateCaseColumns.isEmpty() ? "delete from" : "update or merge into");
         return rowLevelOperations.beginMerge(session, table, view(session, table), updateCaseColumns, retryMode);
     }
 
@@ -485,6 +493,12 @@ public final class IcedbMetadata
     public void dropMaterializedView(ConnectorSession session, SchemaTableName viewName)
     {
         materializedViews.drop(session, viewName);
+    }
+
+    @Override
+    public void renameMaterializedView(ConnectorSession session, SchemaTableName source, SchemaTableName target)
+    {
+        materializedViews.rename(session, source, target);
     }
 
     @Override

@@ -68,7 +68,10 @@ public class TestIcedbConnectorTest
                     SUPPORTS_ROW_LEVEL_UPDATE,
                     SUPPORTS_MERGE,
                     SUPPORTS_TRUNCATE,
-                    SUPPORTS_CREATE_OR_REPLACE_TABLE -> true;
+                    SUPPORTS_CREATE_OR_REPLACE_TABLE,
+                    // the storage table moves by copy to the new name's directory, in any schema
+                    SUPPORTS_RENAME_MATERIALIZED_VIEW,
+                    SUPPORTS_RENAME_MATERIALIZED_VIEW_ACROSS_SCHEMAS -> true;
             case // IceDB has no table-level rename: a table is its key prefix, and every log names its parts by full key
                     SUPPORTS_RENAME_SCHEMA,
                     SUPPORTS_RENAME_TABLE,
@@ -94,9 +97,6 @@ public class TestIcedbConnectorTest
                     SUPPORTS_CREATE_VIEW,
                     SUPPORTS_COMMENT_ON_VIEW,
                     SUPPORTS_COMMENT_ON_VIEW_COLUMN,
-                    // a materialized view is its storage table's directory: no rename, as for tables
-                    SUPPORTS_RENAME_MATERIALIZED_VIEW,
-                    SUPPORTS_RENAME_MATERIALIZED_VIEW_ACROSS_SCHEMAS,
                     SUPPORTS_COMMENT_ON_MATERIALIZED_VIEW_COLUMN,
                     SUPPORTS_PREDICATE_PUSHDOWN,
                     SUPPORTS_LIMIT_PUSHDOWN,

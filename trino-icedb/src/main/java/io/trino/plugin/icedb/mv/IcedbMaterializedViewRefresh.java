@@ -10,7 +10,6 @@ import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.history.MaintenanceRun;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
-import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
@@ -83,7 +82,7 @@ public final class IcedbMaterializedViewRefresh
             Optional<String> sourceLocation,
             long sourceVersion,
             String sourceLastLog,
-            List<String> recentSourceLogs,
+            List<String> coveredSourceLogs,
             long startedMillis) {}
 
     public IcedbMaterializedViewRefresh(IcedbMaterializedViews views, IcedbTableCommits commits, IcedbMaintenance maintenance, TrinoFileSystemFactory fileSystemFactory, JsonCodec<IcedbWrittenPart> partCodec)
@@ -149,7 +148,7 @@ public final class IcedbMaterializedViewRefresh
                 source.map(IcedbTableHandle::location),
                 sourceSnapshot.map(Snapshot::version).orElse(-1L),
                 sourceSnapshot.map(snapshot -> snapshot.logFiles().stream().max(String::compareTo).orElse("")).orElse(""),
-                sourceSnapshot.map(IcedbMaterializedViewRefresh::recentLogs).orElse(List.of()),
+                sourceSnapshot.map(IcedbRefreshRecord::coveredLogs).orElse(List.of()),
                 maintenance.clock().millis()));
         log.info("Refresh of materialized view %s: %s", viewName, newParts.map(parts -> "incremental, " + parts.size() + " new source parts").orElse("full"));
         IcedbTableView storageView = views.apply(storage);
@@ -185,7 +184,7 @@ public final class IcedbMaterializedViewRefresh
                     refresh.incremental(),
                     refresh.partsRead(),
                     maintenance.clock().millis(),
-                    refresh.recentSourceLogs());
+                    refresh.coveredSourceLogs());
             if (refresh.incremental() || storageIsEmpty(table)) {
                 String logKey = commits.finishInsert(session, insert, fragments)
                         .orElseGet(() -> commits.commitInsert(session, refresh.storage(), refresh.storageLocation(), new Schema(Map.of()), ImmutableList.of()));
@@ -227,21 +226,11 @@ public final class IcedbMaterializedViewRefresh
         return table.log().readAll().fold().aliveFiles().isEmpty();
     }
 
-    private static List<String> recentLogs(Snapshot snapshot)
-    {
-        long version = snapshot.version();
-        return snapshot.logFiles().stream()
-                .filter(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1))
-                        .map(name -> name.timestampMillis() > version - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS)
-                        .orElse(false))
-                .collect(toImmutableList());
-    }
-
     private static void writeRecord(MaintainedTable table, String logKey, IcedbRefreshRecord record)
     {
         String key = IcedbRefreshRecord.key(table.prefix(), logKey);
         try {
-            table.fileIo().overwrite(key, IcedbRefreshRecord.CODEC.toJsonBytes(record));
+            record.write(table.fileIo(), table.prefix(), logKey);
         }
         catch (IOException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to write the refresh record %s of %s: %s", key, table, e.getMessage()), e);

@@ -3,10 +3,18 @@ package io.trino.plugin.icedb.mv;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
+import io.airlift.log.Logger;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotTime;
+import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.io.IcedbFileIo;
+import io.icedb.engine.lease.LeaseHandle;
+import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFileName;
+import io.icedb.engine.spec.TablePaths;
+import io.icedb.engine.stats.PartStats;
+import io.icedb.engine.table.TableLog;
+import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.plugin.icedb.IcedbTableCommits;
 import io.trino.plugin.icedb.IcedbTableDefinitions;
@@ -27,6 +35,7 @@ import io.trino.spi.connector.ConnectorTableMetadata;
 import io.trino.spi.connector.MaterializedViewFreshness;
 import io.trino.spi.connector.MaterializedViewNotFoundException;
 import io.trino.spi.connector.SaveMode;
+import io.trino.spi.connector.SchemaNotFoundException;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.type.ArrayType;
@@ -37,10 +46,13 @@ import io.trino.spi.type.TimeWithTimeZoneType;
 import io.trino.spi.type.TimestampType;
 import io.trino.spi.type.TimestampWithTimeZoneType;
 import io.trino.spi.type.Type;
+import io.trino.spi.type.TypeId;
 import io.trino.spi.type.TypeManager;
 import io.trino.spi.type.VarcharType;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,7 +60,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +69,7 @@ import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
 import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_INVALID_METADATA;
 import static io.trino.plugin.icedb.catalog.IcedbCatalog.MATERIALIZED_VIEW_STORAGE_SUFFIX;
 import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
 import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.FRESH;
 import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.STALE;
 import static io.trino.spi.connector.MaterializedViewFreshness.Freshness.UNKNOWN;
@@ -72,6 +84,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class IcedbMaterializedViews
 {
+    private static final Logger log = Logger.get(IcedbMaterializedViews.class);
+
     public static final String MERGE_ENGINE_PROPERTY = "merge_engine";
     public static final String PRIMARY_KEY_PROPERTY = "primary_key";
     public static final String AGGREGATES_PROPERTY = "aggregates";
@@ -193,14 +207,6 @@ public final class IcedbMaterializedViews
         }
         List<String> columnNames = definition.getColumns().stream().map(ConnectorMaterializedViewDefinition.Column::getName).collect(toImmutableList());
         IcedbViewQuery query = IcedbViewQuery.analyze(definition.getOriginalSql(), catalogName, definition.getCatalog(), definition.getSchema(), columnNames);
-        List<ColumnMetadata> columns = definition.getColumns().stream()
-                .map(column -> ColumnMetadata.builder()
-                        .setName(column.getName())
-                        // a type IceDB cannot hold as it is (time(9), time zones, ...) is stored as text, see narrowed()
-                        .setType(storageType(typeManager.getType(column.getType())))
-                        .setComment(column.getComment())
-                        .build())
-                .collect(toImmutableList());
         boolean typesKept = definition.getColumns().stream()
                 .allMatch(column -> storageType(typeManager.getType(column.getType())).equals(typeManager.getType(column.getType())));
         @SuppressWarnings("unchecked")
@@ -212,22 +218,6 @@ public final class IcedbMaterializedViews
             // (a key must live in one partition)
             query = new IcedbViewQuery(IcedbViewQuery.Kind.FULL, query.source(), List.of(), List.of());
         }
-
-        Map<String, Object> storageProperties = new HashMap<>();
-        for (PropertyMetadata<?> property : tableProperties) {
-            if (property.getDefaultValue() != null) {
-                storageProperties.put(property.getName(), property.getDefaultValue());
-            }
-        }
-        storageProperties.put(IcedbTableProperties.PARTITIONING_PROPERTY, partitioning);
-        if (query.kind() == IcedbViewQuery.Kind.AGGREGATE) {
-            storageProperties.put(PRIMARY_KEY_PROPERTY, query.keyColumns());
-            storageProperties.put(MERGE_ENGINE_PROPERTY, "aggregate");
-            storageProperties.put(AGGREGATES_PROPERTY, query.aggregates());
-        }
-
-        SchemaTableName storage = storageTableName(viewName);
-        commits.createTable(session, new ConnectorTableMetadata(storage, columns, storageProperties, Optional.empty()), SaveMode.FAIL);
 
         IcedbMaterializedViewDefinition stored = new IcedbMaterializedViewDefinition(
                 definition.getOriginalSql(),
@@ -246,13 +236,48 @@ public final class IcedbMaterializedViews
                 query.source().map(SchemaTableName::getTableName),
                 query.keyColumns(),
                 query.aggregates());
+        commits.createTable(session, storageTableMetadata(storageTableName(viewName), stored), SaveMode.FAIL);
+        writeDefinition(session, viewName, stored);
+    }
+
+    private void writeDefinition(ConnectorSession session, SchemaTableName viewName, IcedbMaterializedViewDefinition definition)
+    {
         IcedbTableLocation location = catalog.materializedViewDirectory(viewName);
         try {
-            fileIoFactory.create(session.getIdentity(), location).overwrite(definitionKey(location), IcedbMaterializedViewDefinition.CODEC.toJsonBytes(stored));
+            fileIoFactory.create(session.getIdentity(), location).overwrite(definitionKey(location), IcedbMaterializedViewDefinition.CODEC.toJsonBytes(definition));
         }
         catch (IOException e) {
             throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to write the definition of materialized view %s at %s", viewName, location), e);
         }
+    }
+
+    /**
+     * The storage table of a view: its columns (a type IceDB cannot hold as it is, such as time(9) or a time zone, is
+     * stored as text, see {@link #narrowed}), the view's {@code partitioning}, and for an {@code AGGREGATE} view the
+     * {@code aggregate} merge engine keyed by the GROUP BY columns.
+     */
+    private ConnectorTableMetadata storageTableMetadata(SchemaTableName storage, IcedbMaterializedViewDefinition definition)
+    {
+        List<ColumnMetadata> columns = definition.columns().stream()
+                .map(column -> ColumnMetadata.builder()
+                        .setName(column.name())
+                        .setType(storageType(typeManager.getType(TypeId.of(column.type()))))
+                        .setComment(column.comment())
+                        .build())
+                .collect(toImmutableList());
+        Map<String, Object> properties = new HashMap<>();
+        for (PropertyMetadata<?> property : tableProperties) {
+            if (property.getDefaultValue() != null) {
+                properties.put(property.getName(), property.getDefaultValue());
+            }
+        }
+        properties.put(IcedbTableProperties.PARTITIONING_PROPERTY, definition.partitioning());
+        if (definition.refreshKind() == IcedbViewQuery.Kind.AGGREGATE) {
+            properties.put(PRIMARY_KEY_PROPERTY, definition.keyColumns());
+            properties.put(MERGE_ENGINE_PROPERTY, "aggregate");
+            properties.put(AGGREGATES_PROPERTY, definition.aggregates());
+        }
+        return new ConnectorTableMetadata(storage, columns, properties, Optional.empty());
     }
 
     public void drop(ConnectorSession session, SchemaTableName viewName)
@@ -273,6 +298,144 @@ public final class IcedbMaterializedViews
             MaintainedTable table = maintenance.table(session, storage, location);
             new IcedbTableDeletion(maintenance).drop(session, table, fileSystemFactory.create(session.getIdentity()));
         }
+    }
+
+    /**
+     * {@code ALTER MATERIALIZED VIEW source RENAME TO target}, also to another schema: a view's storage table lives in
+     * the view's directory and its logs name its parts by full key, so the storage table moves by copy. Under the source
+     * storage table's lease (a refresh that would commit meanwhile waits, then finds the old storage table dropped):
+     * a new storage table at the target's directory gets a copy of every live part in one insert log, with the last
+     * refresh's record (the next refresh stays incremental) and the parts' statistics; then the definition is written
+     * there (the target view exists from here on), the source's definition deleted, and the source storage table
+     * dropped. A failure before the target's definition exists drops what it created, leaving the source as it was.
+     */
+    public void rename(ConnectorSession session, SchemaTableName source, SchemaTableName target)
+    {
+        IcedbMaterializedViewDefinition definition = find(session, source).orElseThrow(() -> new MaterializedViewNotFoundException(source));
+        IcedbCatalog.checkNewName(target.getTableName(), "table");
+        if (!catalog.schemaExists(session.getIdentity(), target.getSchemaName())) {
+            throw new SchemaNotFoundException(target.getSchemaName());
+        }
+        if (find(session, target).isPresent()) {
+            throw new TrinoException(ALREADY_EXISTS, format("Materialized view already exists: %s", target));
+        }
+        if (catalog.findTable(session.getIdentity(), target).isPresent()) {
+            throw new TrinoException(ALREADY_EXISTS, format("Table already exists: %s", target));
+        }
+        SchemaTableName sourceStorage = storageTableName(source);
+        SchemaTableName targetStorage = storageTableName(target);
+        IcedbTableLocation sourceLocation = catalog.materializedViewDirectory(source);
+        IcedbTableLocation targetLocation = catalog.materializedViewDirectory(target);
+        MaintainedTable storage = maintenance.table(session, sourceStorage, sourceLocation);
+        TrinoFileSystem fileSystem = fileSystemFactory.create(session.getIdentity());
+        try (LeaseHandle _ = maintenance.acquireLease(session, storage, "rename")) {
+            // the target storage table is ours to remove until the target's definition exists
+            commits.createTable(session, storageTableMetadata(targetStorage, definition), SaveMode.FAIL);
+            try {
+                copyStorage(session, storage, targetStorage, targetLocation, fileSystem);
+                writeDefinition(session, target, definition);
+            }
+            catch (RuntimeException | IOException e) {
+                try {
+                    new IcedbTableDeletion(maintenance).drop(session, maintenance.table(session, targetStorage, targetLocation), fileSystem);
+                }
+                catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            fileIoFactory.create(session.getIdentity(), sourceLocation).delete(definitionKey(sourceLocation));
+        }
+        catch (IcedbException e) {
+            throw IcedbMaintenance.translate(storage, e);
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to rename materialized view %s to %s: %s", source, target, e.getMessage()), e);
+        }
+        try {
+            new IcedbTableDeletion(maintenance).drop(session, storage, fileSystem);
+        }
+        catch (RuntimeException e) {
+            // the view is renamed: what is left at the old name is a table of no view, which DROP TABLE removes
+            log.warn(e, "Materialized view %s is renamed to %s, but its old storage table %s could not be dropped; drop it with DROP TABLE", source, target, sourceStorage);
+        }
+    }
+
+    /**
+     * Copies the live parts of {@code storage} to the new storage table {@code target} in one insert log (with the
+     * source's schema), and the record of the last refresh as that log's record.
+     */
+    private void copyStorage(ConnectorSession session, MaintainedTable storage, SchemaTableName target, IcedbTableLocation targetLocation, TrinoFileSystem fileSystem)
+            throws IOException
+    {
+        Snapshot snapshot = storage.log().snapshot(SnapshotTime.latest());
+        Optional<IcedbRefreshDelta.LastRefresh> last = IcedbRefreshDelta.lastRefresh(storage.fileIo(), storage.prefix(), snapshot.logFiles());
+        String sourceData = TablePaths.dataPrefix(storage.prefix());
+        String targetData = TablePaths.dataPrefix(targetLocation.prefix());
+        ImmutableList.Builder<FileMarker> copies = ImmutableList.builder();
+        Map<String, String> copyOf = new HashMap<>();
+        for (FileMarker part : snapshot.aliveFiles()) {
+            if (!part.path().startsWith(sourceData)) {
+                throw new TrinoException(ICEDB_INVALID_METADATA, format("Storage table %s lists part %s outside its %s", storage.name(), part.path(), sourceData));
+            }
+            String copy = targetData + part.path().substring(sourceData.length());
+            try (InputStream in = fileSystem.newInputFile(storage.location().keyLocation(part.path())).newStream();
+                    OutputStream out = fileSystem.newOutputFile(targetLocation.keyLocation(copy)).create()) {
+                in.transferTo(out);
+            }
+            copies.add(FileMarker.alive(copy, part.bytes(), part.createdMillis()));
+            copyOf.put(part.path(), copy);
+        }
+        List<FileMarker> parts = copies.build();
+        if (parts.isEmpty() && last.isEmpty()) {
+            // never refreshed: nothing to carry over
+            return;
+        }
+        TableLog targetLog = maintenance.table(session, target, targetLocation).log();
+        // stamped after the new table's first log, so that it is the newest log, whose record the next refresh finds
+        long firstLog = targetLog.snapshot(SnapshotTime.latest()).version();
+        String logKey = targetLog.commitInsert(snapshot.schema(), parts, IcedbMaintenance::newLogHost, () -> Math.max(maintenance.clock().millis(), firstLog + 1));
+        IcedbFileIo targetIo = fileIoFactory.create(session.getIdentity(), targetLocation);
+        Map<String, PartStats> statistics = new HashMap<>();
+        commits.statisticsStore().fromSidecars(storage.fileIo(), storage.location(), snapshot.addedBy(), snapshot.aliveFiles())
+                .forEach((path, stats) -> statistics.put(copyOf.get(path), stats));
+        commits.statisticsStore().writeSidecar(targetIo, targetLocation, logKey, statistics);
+        if (last.isPresent()) {
+            last.get().record().write(targetIo, targetLocation.prefix(), logKey);
+        }
+    }
+
+    /**
+     * Refuses a statement that would change the rows or the columns of a materialized view's storage table, or drop it:
+     * only {@code REFRESH MATERIALIZED VIEW} writes it, and its refresh records say exactly which source rows it holds
+     * (maintenance that does not change rows, such as {@code merge}, {@code optimize} or {@code cleanup}, is allowed).
+     * A storage table whose view is gone (a crash in {@code DROP MATERIALIZED VIEW}) is an ordinary table.
+     *
+     * @param action what the statement does, as in "Cannot insert into"
+     */
+    public void checkNotStorageTable(ConnectorSession session, SchemaTableName table, String action)
+    {
+        Optional<SchemaTableName> view = viewOfStorageTable(table);
+        if (view.isPresent() && find(session, view.get()).isPresent()) {
+            throw storageTableWrite(table, view.get(), action);
+        }
+    }
+
+    /**
+     * {@link #checkNotStorageTable} by name alone, for procedures that have no view definitions at hand.
+     */
+    public static void checkNotStorageTableName(SchemaTableName table, String action)
+    {
+        Optional<SchemaTableName> view = viewOfStorageTable(table);
+        if (view.isPresent()) {
+            throw storageTableWrite(table, view.get(), action);
+        }
+    }
+
+    private static TrinoException storageTableWrite(SchemaTableName table, SchemaTableName view, String action)
+    {
+        String hint = action.startsWith("drop") ? "; use DROP MATERIALIZED VIEW " + view : "";
+        return new TrinoException(NOT_SUPPORTED, format("Cannot %s table %s: it is the storage table of materialized view %s, which only REFRESH MATERIALIZED VIEW changes%s", action, table, view, hint));
     }
 
     public Optional<IcedbMaterializedViewDefinition> find(ConnectorSession session, SchemaTableName viewName)
@@ -365,21 +528,19 @@ public final class IcedbMaterializedViews
             return new MaterializedViewFreshness(STALE, Optional.empty());
         }
         Snapshot snapshot = maintenance.table(session, sourceName, source.get()).log().snapshot(SnapshotTime.latest());
-        long refreshedVersion = last.get().record().sourceVersion();
-        Set<String> recent = Set.copyOf(last.get().record().recentLogs());
-        boolean lateLog = snapshot.logFiles().stream()
-                .filter(key -> !recent.contains(key))
-                .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)))
-                .flatMap(Optional::stream)
-                .anyMatch(name -> name.timestampMillis() <= refreshedVersion && name.timestampMillis() > refreshedVersion - IcedbRefreshRecord.LATE_LOG_WINDOW_MILLIS);
-        if (snapshot.version() == refreshedVersion && snapshot.logFiles().contains(last.get().record().sourceLastLog()) && !lateLog) {
+        IcedbRefreshRecord record = last.get().record();
+        long refreshedVersion = record.sourceVersion();
+        List<String> uncovered = IcedbRefreshDelta.uncoveredLogs(snapshot, record);
+        if (!record.coveredLogs().isEmpty() && uncovered.isEmpty() && snapshot.version() == refreshedVersion && snapshot.logFiles().contains(record.sourceLastLog())) {
             return new MaterializedViewFreshness(FRESH, Optional.empty());
         }
-        Optional<Instant> firstChange = snapshot.logFiles().stream()
+        // fresh until the first log the refresh did not read (a late log may carry a time before the refresh)
+        List<String> changes = record.coveredLogs().isEmpty() ? snapshot.logFiles() : uncovered;
+        Optional<Instant> firstChange = changes.stream()
                 .map(key -> LogFileName.parse(key.substring(key.lastIndexOf('/') + 1)))
                 .flatMap(Optional::stream)
                 .mapToLong(LogFileName::timestampMillis)
-                .filter(version -> version > refreshedVersion)
+                .filter(version -> !record.coveredLogs().isEmpty() || version > refreshedVersion)
                 .min()
                 .stream()
                 .mapToObj(Instant::ofEpochMilli)

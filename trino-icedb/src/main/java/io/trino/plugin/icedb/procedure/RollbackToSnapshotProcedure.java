@@ -18,6 +18,7 @@ import io.icedb.engine.table.TableLog;
 import io.icedb.engine.table.TableLogs;
 import io.trino.plugin.icedb.maintenance.IcedbMaintenance;
 import io.trino.plugin.icedb.maintenance.MaintainedTable;
+import io.trino.plugin.icedb.mv.IcedbMaterializedViews;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
@@ -99,6 +100,8 @@ public final class RollbackToSnapshotProcedure
                 throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "snapshot_id cannot be null");
             }
             MaintainedTable maintained = maintenance.table(session, schema, table);
+            // a storage table's rows are what its view's refreshes recorded
+            IcedbMaterializedViews.checkNotStorageTableName(maintained.name(), "roll back");
             accessControl.checkCanInsertIntoTable(null, maintained.name());
             accessControl.checkCanDeleteFromTable(null, maintained.name());
             rollback(session, maintained, snapshotId);
