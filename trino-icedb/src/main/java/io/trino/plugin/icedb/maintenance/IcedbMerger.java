@@ -1,6 +1,7 @@
 package io.trino.plugin.icedb.maintenance;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.icedb.engine.Snapshot;
@@ -28,6 +29,7 @@ import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
 import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
+import io.trino.plugin.icedb.mergeengine.IcedbSortedParts;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
 import io.trino.plugin.icedb.stats.IcedbFooterStatistics;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
@@ -156,7 +158,9 @@ public final class IcedbMerger
         }
         List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
         Optional<IcedbSortedWriter> sortedWriter = sortedWriter(table, columns, properties.sortedBy());
-        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
+        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults()
+                .withCompressionCodec(properties.compressionCodec())
+                .withKeyValueMetadata(sortedWriter.isPresent() ? IcedbSortedParts.footerMetadata(properties.sortedBy()) : ImmutableMap.of());
 
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
         List<Location> written = new ArrayList<>();
