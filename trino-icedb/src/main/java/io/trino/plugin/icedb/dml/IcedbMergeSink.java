@@ -13,8 +13,8 @@ import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWriteColumn;
 import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.mergeengine.IcedbKeyCombiner;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeSplit;
-import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
 import io.trino.plugin.icedb.mergeengine.IcedbSortedParts;
 import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
@@ -138,7 +138,7 @@ public final class IcedbMergeSink
 
     private List<IcedbColumnHandle> engineColumns()
     {
-        List<String> names = IcedbRowMerger.requiredColumns(table.definition().mergeEngine());
+        List<String> names = IcedbKeyCombiner.requiredColumns(table.definition().mergeEngine());
         return names.stream()
                 .map(name -> table.columns().stream()
                         .filter(column -> column.name().equals(name))

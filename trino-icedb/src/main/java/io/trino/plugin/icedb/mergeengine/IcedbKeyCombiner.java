@@ -68,6 +68,16 @@ public final class IcedbKeyCombiner
     }
 
     /**
+     * The key columns (and version column) the pages must hold besides the ones a caller needs.
+     */
+    public static List<String> requiredColumns(IcedbMergeEngine engine)
+    {
+        ImmutableList.Builder<String> columns = ImmutableList.<String>builder().addAll(engine.primaryKey());
+        engine.versionColumn().ifPresent(columns::add);
+        return columns.build();
+    }
+
+    /**
      * The channel of a column among the pages' channels.
      *
      * @throws IllegalArgumentException when the column is not among them

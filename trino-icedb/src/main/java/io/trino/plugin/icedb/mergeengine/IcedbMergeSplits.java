@@ -51,7 +51,7 @@ public final class IcedbMergeSplits
 
     public static List<IcedbColumnHandle> engineColumns(IcedbTableView view, IcedbMergeEngine engine)
     {
-        List<String> names = IcedbRowMerger.requiredColumns(engine);
+        List<String> names = IcedbKeyCombiner.requiredColumns(engine);
         return names.stream()
                 .map(name -> view.columns().stream()
                         .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR && column.isBaseColumn() && column.name().equals(name))

@@ -62,10 +62,16 @@ public final class IcedbSortedParts
      */
     public static List<IcedbSortField> keyOrder(IcedbTableDefinition definition)
     {
-        IcedbMergeEngine engine = definition.mergeEngine();
-        List<IcedbSortField> sortedBy = definition.sortedBy().stream()
+        return keyOrder(definition.mergeEngine(), definition.sortedBy().stream()
                 .map(IcedbSortField::parseExpression)
-                .collect(toImmutableList());
+                .collect(toImmutableList()));
+    }
+
+    /**
+     * The key order of a table with this engine and {@code sorted_by}.
+     */
+    public static List<IcedbSortField> keyOrder(IcedbMergeEngine engine, List<IcedbSortField> sortedBy)
+    {
         return ImmutableList.copyOf(engine.sortOrder(sortedBy).subList(0, engine.primaryKey().size()));
     }
 }
