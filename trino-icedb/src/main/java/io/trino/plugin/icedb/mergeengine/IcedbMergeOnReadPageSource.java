@@ -489,6 +489,7 @@ public final class IcedbMergeOnReadPageSource
                 rowPages[i] = pageOf[order[i]];
                 rowPositions[i] = positionOf[order[i]];
             }
+            bufferedBytes += 2L * Integer.BYTES * rows;
         }
 
         void close()
