@@ -154,10 +154,12 @@ public class TestIcedbMergeOnReadStreaming
         String rows = "SELECT a * 1000 + b, BIGINT '%s', lpad(CAST(a * 1000 + b AS varchar), 120, '%s') FROM UNNEST(sequence(1, 200)) t(a) CROSS JOIN UNNEST(sequence(1, 1000)) u(b)";
         assertUpdate("INSERT INTO ms.big " + format(rows, 1, "x"), 200_000);
         assertUpdate("INSERT INTO ms.big " + format(rows, 2, "y"), 200_000);
-        // the partition's payloads alone are twice the limit below: a merge holding the partition cannot stay under it
+        // the partition's payloads alone (48 MB) exceed the limit below: a merge holding the partition cannot stay under it
         assertThat(query(rawSession(), "SELECT count(*), sum(length(payload)) FROM ms.big")).matches("VALUES (BIGINT '400000', BIGINT '48000000')");
+        // several parts (each insert writes one per writer), merged page by page
+        assertThat((long) computeScalar("SELECT count(*) FROM ms.\"big$files\"")).isGreaterThanOrEqualTo(2);
         Session limited = Session.builder(getSession())
-                .setSystemProperty("query_max_memory_per_node", "24MB")
+                .setSystemProperty("query_max_memory_per_node", "40MB")
                 .build();
         assertThat(query(limited, "SELECT count(*), sum(v), count_if(payload LIKE 'y%') FROM ms.big"))
                 .matches("VALUES (BIGINT '200000', BIGINT '400000', BIGINT '200000')");
