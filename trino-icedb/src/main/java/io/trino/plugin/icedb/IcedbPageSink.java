@@ -15,6 +15,7 @@ import io.trino.plugin.icedb.layout.IcedbPartitionPaths;
 import io.trino.plugin.icedb.layout.IcedbPartitionSpec;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.layout.PartitionTransform;
+import io.trino.plugin.icedb.mergeengine.IcedbSortedParts;
 import io.trino.plugin.icedb.stats.IcedbFooterStatistics;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
 import io.trino.plugin.icedb.writer.IcedbParquetWriterOptions;
@@ -143,7 +144,9 @@ public final class IcedbPageSink
 
         this.writerOptions = IcedbParquetWriterOptions.defaults()
                 .withCompressionCodec(definition.compressionCodec())
-                .withBloomFilterColumns(definition.parquetBloomFilterColumns().stream().collect(toImmutableSet()));
+                .withBloomFilterColumns(definition.parquetBloomFilterColumns().stream().collect(toImmutableSet()))
+                // every part of a sorted table is sorted: the footer says so (merge on read streams such parts)
+                .withKeyValueMetadata(IcedbSortedParts.footerMetadata(sortFields));
     }
 
     private static int channelOfIgnoreCase(List<IcedbWriteColumn> columns, String name)

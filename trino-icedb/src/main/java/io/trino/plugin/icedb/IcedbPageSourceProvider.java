@@ -268,7 +268,7 @@ public final class IcedbPageSourceProvider
                 errors::translate,
                 Optional.of(parquetPredicate),
                 Optional.empty());
-        return new IcedbPageSource(reader, sources.build(), errors);
+        return new IcedbPageSource(reader, sources.build(), errors, fileMetadata.getKeyValueMetaData());
     }
 
     private record ReadColumn(int channel, io.trino.spi.type.Type type, Optional<IcedbCoercions.Coercion> coercion) {}

@@ -13,8 +13,9 @@ import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbWritableTableHandle;
 import io.trino.plugin.icedb.IcedbWriteColumn;
 import io.trino.plugin.icedb.IcedbWrittenPart;
+import io.trino.plugin.icedb.mergeengine.IcedbKeyCombiner;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeSplit;
-import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
+import io.trino.plugin.icedb.mergeengine.IcedbSortedParts;
 import io.trino.spi.Page;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.Block;
@@ -118,7 +119,7 @@ public final class IcedbMergeSink
     {
         List<String> rewritten = new ArrayList<>();
         for (Map.Entry<String, BitSet> entry : deletedRows.entrySet()) {
-            Optional<IcedbMergeSplit> mergedPartition = IcedbMergeSplit.fromRowIdPath(entry.getKey(), table.definition().mergeEngine(), engineColumns());
+            Optional<IcedbMergeSplit> mergedPartition = IcedbMergeSplit.fromRowIdPath(entry.getKey(), table.definition().mergeEngine(), engineColumns(), IcedbSortedParts.keyOrder(table.definition()));
             if (mergedPartition.isPresent()) {
                 // every part of the partition is replaced by its merged rows minus the deleted keys
                 IcedbMergeSplit split = mergedPartition.get();
@@ -137,7 +138,7 @@ public final class IcedbMergeSink
 
     private List<IcedbColumnHandle> engineColumns()
     {
-        List<String> names = IcedbRowMerger.requiredColumns(table.definition().mergeEngine());
+        List<String> names = IcedbKeyCombiner.requiredColumns(table.definition().mergeEngine());
         return names.stream()
                 .map(name -> table.columns().stream()
                         .filter(column -> column.name().equals(name))

@@ -27,7 +27,7 @@ import io.trino.plugin.icedb.IcedbTypeMapping;
 import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.plugin.icedb.maintenance.MergeResult.MergedPartition;
 import io.trino.plugin.icedb.mergeengine.IcedbMergeEngine;
-import io.trino.plugin.icedb.mergeengine.IcedbRowMerger;
+import io.trino.plugin.icedb.mergeengine.IcedbSortedParts;
 import io.trino.plugin.icedb.reader.IcedbPartReader;
 import io.trino.plugin.icedb.stats.IcedbFooterStatistics;
 import io.trino.plugin.icedb.writer.IcedbParquetWriter;
@@ -38,10 +38,11 @@ import io.trino.spi.NodeManager;
 import io.trino.spi.Page;
 import io.trino.spi.PageSorter;
 import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorPageSource;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.SourcePage;
 import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeManager;
-import io.trino.spi.type.TypeOperators;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,14 +75,12 @@ import static java.util.Objects.requireNonNull;
 public final class IcedbMerger
 {
     private static final Logger log = Logger.get(IcedbMerger.class);
-    private static final int MERGED_PAGE_ROWS = 8192;
 
     private final IcedbMaintenance maintenance;
     private final IcedbMergeCommit mergeCommit;
     private final IcedbPartReader partReader;
     private final IcedbTypeMapping typeMapping;
     private final TrinoToDuckDbTypes trinoToDuckDbTypes;
-    private final TypeOperators typeOperators;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final PageSorter pageSorter;
     private final String trinoVersion;
@@ -102,7 +101,6 @@ public final class IcedbMerger
         this.partReader = requireNonNull(partReader, "partReader is null");
         this.typeMapping = requireNonNull(typeMapping, "typeMapping is null");
         this.trinoToDuckDbTypes = new TrinoToDuckDbTypes(typeManager.getTypeOperators());
-        this.typeOperators = typeManager.getTypeOperators();
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.pageSorter = requireNonNull(pageSorter, "pageSorter is null");
         this.trinoVersion = nodeManager.getCurrentNode().getVersion();
@@ -156,7 +154,19 @@ public final class IcedbMerger
         }
         List<MergeColumn> columns = mergeColumns(table, snapshot.schema());
         Optional<IcedbSortedWriter> sortedWriter = sortedWriter(table, columns, properties.sortedBy());
-        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults().withCompressionCodec(properties.compressionCodec());
+        // a merge engine's merged rows come out one per key in key order (which leads sorted_by); other merges sort
+        List<IcedbSortField> keyOrder = properties.mergeEngine().mergesRows() ? IcedbSortedParts.keyOrder(properties.mergeEngine(), properties.sortedBy()) : ImmutableList.of();
+        List<IcedbSortField> writtenOrder;
+        if (properties.mergeEngine().mergesRows()) {
+            boolean keyLeads = properties.sortedBy().size() >= keyOrder.size() && properties.sortedBy().subList(0, keyOrder.size()).equals(keyOrder);
+            writtenOrder = keyLeads ? properties.sortedBy() : keyOrder;
+        }
+        else {
+            writtenOrder = sortedWriter.isPresent() ? properties.sortedBy() : ImmutableList.of();
+        }
+        IcedbParquetWriterOptions writerOptions = IcedbParquetWriterOptions.defaults()
+                .withCompressionCodec(properties.compressionCodec())
+                .withKeyValueMetadata(IcedbSortedParts.footerMetadata(writtenOrder));
 
         TrinoFileSystem fileSystem = fileSystemFactory.create(session);
         List<Location> written = new ArrayList<>();
@@ -170,7 +180,7 @@ public final class IcedbMerger
                 String key = PartitionPath.newDataKey(table.prefix(), group.partition());
                 Location location = table.location().keyLocation(key);
                 written.add(location);
-                WrittenPart writtenPart = writePart(session, table, fileSystem, location, key, group, columns, snapshot.schema().columns(), sortedWriter, writerOptions, properties.mergeEngine());
+                WrittenPart writtenPart = writePart(session, table, fileSystem, location, key, group, columns, snapshot.schema().columns(), sortedWriter, writerOptions, properties.mergeEngine(), keyOrder);
                 long rows = writtenPart.rows();
                 writtenPart.statistics().ifPresent(stats -> statistics.put(key, stats));
                 long bytes = fileSystem.newInputFile(location).length();
@@ -227,7 +237,8 @@ public final class IcedbMerger
             Map<String, String> duckDbTypes,
             Optional<IcedbSortedWriter> sortedWriter,
             IcedbParquetWriterOptions writerOptions,
-            IcedbMergeEngine mergeEngine)
+            IcedbMergeEngine mergeEngine,
+            List<IcedbSortField> keyOrder)
             throws IOException
     {
         List<Type> storageTypes = columns.stream().map(MergeColumn::storageType).collect(toImmutableList());
@@ -243,23 +254,15 @@ public final class IcedbMerger
                     .map(column -> new IcedbColumnHandle(column.name(), column.type(), IcedbColumnHandle.Kind.REGULAR))
                     .collect(toImmutableList());
             if (mergeEngine.mergesRows()) {
-                // the group's parts are in commit order: rows combine by key, one per key is written
-                IcedbRowMerger merger = new IcedbRowMerger(
-                        mergeEngine,
-                        columns.stream().map(MergeColumn::name).collect(toImmutableList()),
-                        columns.stream().map(MergeColumn::type).collect(toImmutableList()),
-                        typeOperators);
-                for (FileMarker part : group.parts()) {
-                    partReader.read(session, table.name(), table.location(), part, handles, merger::add);
-                }
-                List<Page> merged = merger.finish(MERGED_PAGE_ROWS);
-                if (sortedWriter.isEmpty()) {
-                    for (Page page : merged) {
-                        append(writer, page);
+                // the group's parts (in commit order) merged by key as merge on read does, streaming: one row per key,
+                // in key order, which leads sorted_by, so the part is sorted without buffering it
+                try (ConnectorPageSource merged = partReader.mergeOnRead(session, table.name(), table.location(), group.partition(), group.parts(), mergeEngine, keyOrder, handles)) {
+                    while (!merged.isFinished()) {
+                        SourcePage page = merged.getNextSourcePage();
+                        if (page != null && page.getPositionCount() > 0) {
+                            append(writer, page.getPage());
+                        }
                     }
-                }
-                else {
-                    sortedWriter.get().write(merged, writer::appendRows);
                 }
             }
             else if (sortedWriter.isEmpty()) {

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import io.airlift.json.JsonCodec;
 import io.trino.plugin.icedb.IcedbColumnHandle;
 import io.trino.plugin.icedb.IcedbSplit;
+import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.spi.connector.ConnectorSplit;
 
 import java.util.List;
@@ -20,8 +21,9 @@ import static java.util.Objects.requireNonNull;
  *
  * @param parts whole parts, in commit order (the order of the logs that added them)
  * @param engineColumns the key columns and the version column, read even when the query does not project them
+ * @param keyOrder the key columns in the order rows are merged in ({@link IcedbSortedParts#keyOrder})
  */
-public record IcedbMergeSplit(String partition, List<IcedbSplit> parts, IcedbMergeEngine engine, List<IcedbColumnHandle> engineColumns)
+public record IcedbMergeSplit(String partition, List<IcedbSplit> parts, IcedbMergeEngine engine, List<IcedbColumnHandle> engineColumns, List<IcedbSortField> keyOrder)
         implements ConnectorSplit
 {
     /**
@@ -38,6 +40,7 @@ public record IcedbMergeSplit(String partition, List<IcedbSplit> parts, IcedbMer
         parts = ImmutableList.copyOf(parts);
         requireNonNull(engine, "engine is null");
         engineColumns = ImmutableList.copyOf(engineColumns);
+        keyOrder = ImmutableList.copyOf(keyOrder);
     }
 
     public String rowIdPath()
@@ -46,15 +49,15 @@ public record IcedbMergeSplit(String partition, List<IcedbSplit> parts, IcedbMer
     }
 
     /**
-     * The split a merged row's row id names, with the table's engine and columns (they are not in the row id).
+     * The split a merged row's row id names, with the table's engine, columns and key order (they are not in the row id).
      */
-    public static Optional<IcedbMergeSplit> fromRowIdPath(String path, IcedbMergeEngine engine, List<IcedbColumnHandle> engineColumns)
+    public static Optional<IcedbMergeSplit> fromRowIdPath(String path, IcedbMergeEngine engine, List<IcedbColumnHandle> engineColumns, List<IcedbSortField> keyOrder)
     {
         if (!path.startsWith(ROW_ID_PREFIX)) {
             return Optional.empty();
         }
         RowIdPartition partition = CODEC.fromJson(path.substring(ROW_ID_PREFIX.length()));
-        return Optional.of(new IcedbMergeSplit(partition.partition(), partition.parts(), engine, engineColumns));
+        return Optional.of(new IcedbMergeSplit(partition.partition(), partition.parts(), engine, engineColumns, keyOrder));
     }
 
     public static boolean isRowIdPath(String path)

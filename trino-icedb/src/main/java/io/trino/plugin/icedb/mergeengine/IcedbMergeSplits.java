@@ -9,6 +9,7 @@ import io.trino.plugin.icedb.IcedbSplit;
 import io.trino.plugin.icedb.IcedbTableHandle;
 import io.trino.plugin.icedb.IcedbTableLocation;
 import io.trino.plugin.icedb.IcedbTableView;
+import io.trino.plugin.icedb.layout.IcedbSortField;
 import io.trino.spi.connector.ConnectorSplit;
 
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class IcedbMergeSplits
         IcedbTableLocation location = table.tableLocation();
         IcedbMergeEngine engine = view.definition().mergeEngine();
         List<IcedbColumnHandle> engineColumns = engineColumns(view, engine);
+        List<IcedbSortField> keyOrder = IcedbSortedParts.keyOrder(view.definition());
         Map<String, List<FileMarker>> byPartition = new TreeMap<>();
         for (FileMarker part : parts) {
             byPartition.computeIfAbsent(PartitionPath.partitionOf(location.prefix(), part.path()), _ -> new ArrayList<>()).add(part);
@@ -42,14 +44,14 @@ public final class IcedbMergeSplits
                     .sorted(commitOrder)
                     .map(part -> new IcedbSplit(location.root() + part.path(), 0, Long.MAX_VALUE, part.bytes(), partition, part.createdMillis()))
                     .collect(toImmutableList());
-            splits.add(new IcedbMergeSplit(partition, ordered, engine, engineColumns));
+            splits.add(new IcedbMergeSplit(partition, ordered, engine, engineColumns, keyOrder));
         });
         return splits.build();
     }
 
     public static List<IcedbColumnHandle> engineColumns(IcedbTableView view, IcedbMergeEngine engine)
     {
-        List<String> names = IcedbRowMerger.requiredColumns(engine);
+        List<String> names = IcedbKeyCombiner.requiredColumns(engine);
         return names.stream()
                 .map(name -> view.columns().stream()
                         .filter(column -> column.kind() == IcedbColumnHandle.Kind.REGULAR && column.isBaseColumn() && column.name().equals(name))

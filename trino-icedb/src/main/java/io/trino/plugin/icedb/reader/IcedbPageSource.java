@@ -9,6 +9,7 @@ import io.trino.spi.metrics.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
@@ -25,6 +26,7 @@ public final class IcedbPageSource
     private final ParquetReader reader;
     private final List<ColumnSource> columns;
     private final IcedbPartErrors errors;
+    private final Map<String, String> footerMetadata;
     private long completedPositions;
     private boolean closed;
 
@@ -60,11 +62,23 @@ public final class IcedbPageSource
         }
     }
 
-    public IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, IcedbPartErrors errors)
+    /**
+     * @param footerMetadata the part's Parquet footer {@code key_value_metadata}
+     */
+    public IcedbPageSource(ParquetReader reader, List<ColumnSource> columns, IcedbPartErrors errors, Map<String, String> footerMetadata)
     {
         this.reader = requireNonNull(reader, "reader is null");
         this.columns = List.copyOf(columns);
         this.errors = requireNonNull(errors, "errors is null");
+        this.footerMetadata = requireNonNull(footerMetadata, "footerMetadata is null");
+    }
+
+    /**
+     * The part's Parquet footer {@code key_value_metadata} (for example the order a sorted part's rows are in).
+     */
+    public Map<String, String> footerMetadata()
+    {
+        return footerMetadata;
     }
 
     @Override

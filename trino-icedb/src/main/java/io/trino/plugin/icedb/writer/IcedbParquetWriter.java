@@ -56,6 +56,7 @@ public final class IcedbParquetWriter
     private final TrinoOutputFile outputFile;
     private final Closeable rollbackAction;
     private final ParquetWriter parquetWriter;
+    private final ParquetFooterMetadataStream footerStream;
     private final AggregatedMemoryContext memoryContext;
     private final int columnCount;
     private final List<String> columnNames;
@@ -102,7 +103,8 @@ public final class IcedbParquetWriter
                 .setBloomFilterColumns(options.bloomFilterColumns())
                 .build();
         this.memoryContext = newSimpleAggregatedMemoryContext();
-        OutputStream outputStream = outputFile.create(memoryContext);
+        this.footerStream = new ParquetFooterMetadataStream(outputFile.create(memoryContext), options.keyValueMetadata());
+        OutputStream outputStream = footerStream;
         try {
             this.parquetWriter = new ParquetWriter(
                     outputStream,
@@ -176,10 +178,12 @@ public final class IcedbParquetWriter
         checkState(!closed, "writer of %s is closed", outputFile.location());
         checkState(!failed, "writer of %s failed; roll it back", outputFile.location());
         closed = true;
+        // the footer gets the options' key-value metadata
+        footerStream.holdFooter();
         parquetWriter.close();
         return new WrittenParquetFile(
                 outputFile.location(),
-                parquetWriter.getWrittenBytes(),
+                footerStream.getWrittenBytes(),
                 rowCount,
                 parquetWriter.getFileMetaData().getRow_groups().size());
     }

@@ -292,6 +292,56 @@ final class TestIcedbParquetWriter
     }
 
     @Test
+    void testFooterKeyValueMetadata()
+            throws Exception
+    {
+        IcedbParquetWriterOptions options = IcedbParquetWriterOptions.defaults()
+                .withValidation(true)
+                .withKeyValueMetadata(Map.of("icedb.sorted_by", "id,name DESC"));
+        // a small file: the whole file is held back when the footer is rewritten
+        Path small = tempDir.resolve("kv-small.parquet");
+        WrittenParquetFile smallWritten = writeFile(small, List.of("id", "name"), List.of(BIGINT, VARCHAR), List.of(Arrays.asList(1L, "a"), Arrays.asList(2L, null)), options);
+        assertThat(smallWritten.fileSizeInBytes()).isEqualTo(Files.size(small));
+        // a last row group far larger than the bytes held back: only the footer's end is rewritten
+        Path large = tempDir.resolve("kv-large.parquet");
+        IcedbParquetWriter writer = createWriter(large, List.of("id", "name"), List.of(BIGINT, VARCHAR), options);
+        long expectedSum = 0;
+        for (int page = 0; page < 30; page++) {
+            List<List<?>> rows = new ArrayList<>();
+            for (long i = 0; i < 10_000; i++) {
+                long value = page * 10_000L + i;
+                rows.add(Arrays.asList(value, UUID.randomUUID().toString()));
+                expectedSum += value;
+            }
+            writer.appendRows(TestingValues.page(List.of(BIGINT, VARCHAR), rows));
+        }
+        WrittenParquetFile largeWritten = writer.commit();
+        assertThat(largeWritten.fileSizeInBytes()).isEqualTo(Files.size(large)).isGreaterThan(4L * ParquetFooterMetadataStream.WINDOW);
+        // Trino's reader checks every value, the row groups and the statistics against what was written
+        writer.validate(new LocalFileSystem(large.getParent()).newInputFile(largeWritten.location()));
+        // an empty file
+        Path empty = tempDir.resolve("kv-empty.parquet");
+        WrittenParquetFile emptyWritten = writeFile(empty, List.of("id"), List.of(BIGINT), List.of(), options);
+        assertThat(emptyWritten.fileSizeInBytes()).isEqualTo(Files.size(empty));
+
+        try (DuckDbJudge duckDb = new DuckDbJudge()) {
+            for (Path file : List.of(small, large, empty)) {
+                assertThat(duckDb.query("SELECT decode(key), decode(value) FROM parquet_kv_metadata(%s) WHERE decode(key) LIKE 'icedb%%'".formatted(literal(file))))
+                        .as(file.toString())
+                        .containsExactly(List.of("icedb.sorted_by", "id,name DESC"));
+            }
+            assertThat(duckDb.rowsAsText(small)).containsExactly(List.of("1", "a"), List.of("2", "NULL"));
+            assertThat(duckDb.query("SELECT count(*), sum(id), count(DISTINCT name) FROM read_parquet(%s)".formatted(literal(large))))
+                    .containsExactly(List.of("300000", String.valueOf(expectedSum), "300000"));
+            assertThat(duckDb.query("SELECT count(*) FROM read_parquet(%s)".formatted(literal(empty)))).containsExactly(List.of("0"));
+            // without entries the footer is the writer's own
+            Path plain = tempDir.resolve("kv-none.parquet");
+            writeFile(plain, List.of("id"), List.of(BIGINT), List.of(List.of(1L)), IcedbParquetWriterOptions.defaults());
+            assertThat(duckDb.query("SELECT count(*) FROM parquet_kv_metadata(%s) WHERE decode(key) LIKE 'icedb%%'".formatted(literal(plain)))).containsExactly(List.of("0"));
+        }
+    }
+
+    @Test
     void testReportedSizesAndCounts()
             throws Exception
     {

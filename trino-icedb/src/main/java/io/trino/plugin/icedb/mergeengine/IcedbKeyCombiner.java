@@ -2,6 +2,7 @@ package io.trino.plugin.icedb.mergeengine;
 
 import com.google.common.collect.ImmutableList;
 import io.trino.spi.Page;
+import io.trino.spi.PageBuilder;
 import io.trino.spi.TrinoException;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.BlockBuilder;
@@ -10,11 +11,7 @@ import io.trino.spi.type.Type;
 import io.trino.spi.type.TypeOperators;
 
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static io.trino.spi.StandardErrorCode.GENERIC_INTERNAL_ERROR;
@@ -22,40 +19,39 @@ import static io.trino.spi.function.InvocationConvention.InvocationArgumentConve
 import static io.trino.spi.function.InvocationConvention.InvocationReturnConvention.FAIL_ON_NULL;
 import static io.trino.spi.function.InvocationConvention.simpleConvention;
 import static io.trino.spi.type.TypeUtils.readNativeValue;
+import static io.trino.spi.type.TypeUtils.writeNativeValue;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Combines rows by primary key with a table's merge engine: one output row per key. Pages must be added in commit
- * order (the parts in the order of the logs that added them, each part's rows in file order): a later row is a newer
- * one. Used by merge on read, by merges ({@code CALL merge}, {@code EXECUTE merge}) and by row-level rewrites.
+ * The rule of a table's merge engine for the rows of one key, fed in commit order (a later row is a newer one): a
+ * {@link KeyRow} starts with the key's first row, takes each later row ({@link #add}) and is written as the one merged
+ * row ({@link #write}). A key row keeps the pages its chosen rows are on, never more than one page per kept value.
  * <p>
  * {@code deduplicate} keeps the row with the greatest {@code version_column} (NULL below every value; ties and no
  * version column: the latest); {@code first_row} the first; {@code aggregate} combines the listed columns (NULLs
  * ignored, all NULL gives NULL; {@code count} adds up partial counts; {@code any} keeps the first non-NULL value) and
- * takes every other non-key column from the latest row. Output rows come in the order their keys were first seen.
+ * takes every other non-key column from the latest row.
  */
-public final class IcedbRowMerger
+public final class IcedbKeyCombiner
 {
     private final IcedbMergeEngine engine;
     private final List<Type> types;
-    private final int[] keyChannels;
     private final int versionChannel;
     private final Optional<MethodHandle> versionComparison;
     // per channel: the aggregate applied (null: key or latest value) and the comparison for min/max
     private final IcedbAggregateFunction[] functions;
     private final MethodHandle[] comparisons;
-    private final List<Page> pages = new ArrayList<>();
-    private final Map<List<Object>, KeyState> states = new LinkedHashMap<>();
-    private long retainedBytes;
 
     /**
      * @param columns the names of the pages' channels; they must include every key column (and the version column)
      */
-    public IcedbRowMerger(IcedbMergeEngine engine, List<String> columns, List<Type> types, TypeOperators typeOperators)
+    public IcedbKeyCombiner(IcedbMergeEngine engine, List<String> columns, List<Type> types, TypeOperators typeOperators)
     {
         this.engine = requireNonNull(engine, "engine is null");
         this.types = ImmutableList.copyOf(types);
-        this.keyChannels = engine.primaryKey().stream().mapToInt(column -> channel(columns, column)).toArray();
+        for (String column : engine.primaryKey()) {
+            channel(columns, column);
+        }
         this.versionChannel = engine.versionColumn().map(column -> channel(columns, column)).orElse(-1);
         this.versionComparison = engine.versionColumn().map(_ -> comparison(typeOperators, types.get(versionChannel)));
         this.functions = new IcedbAggregateFunction[columns.size()];
@@ -81,79 +77,72 @@ public final class IcedbRowMerger
         return columns.build();
     }
 
-    public void add(Page page)
+    /**
+     * The channel of a column among the pages' channels.
+     *
+     * @throws IllegalArgumentException when the column is not among them
+     */
+    public static int channel(List<String> columns, String column)
     {
-        if (page.getPositionCount() == 0) {
-            return;
+        int channel = columns.indexOf(column);
+        if (channel < 0) {
+            throw new IllegalArgumentException("Column '%s' of the merge engine is not among the merged columns %s".formatted(column, columns));
         }
-        int pageIndex = pages.size();
-        pages.add(page);
-        retainedBytes += page.getRetainedSizeInBytes();
-        for (int position = 0; position < page.getPositionCount(); position++) {
-            Object[] key = new Object[keyChannels.length];
-            for (int i = 0; i < keyChannels.length; i++) {
-                key[i] = readNativeValue(types.get(keyChannels[i]), page.getBlock(keyChannels[i]), position);
-            }
-            List<Object> keyList = Arrays.asList(key);
-            KeyState state = states.get(keyList);
-            if (state == null) {
-                states.put(keyList, new KeyState(pageIndex, position, functions.length));
-                if (engine.type() == IcedbMergeEngineType.AGGREGATE) {
-                    states.get(keyList).initialize(pageIndex, position);
-                }
-                continue;
-            }
-            switch (engine.type()) {
-                case FIRST_ROW, APPEND -> {}
-                case DEDUPLICATE -> {
-                    if (versionComparison.isEmpty() || compareVersions(pageIndex, position, state.page, state.position) >= 0) {
-                        state.page = pageIndex;
-                        state.position = position;
-                    }
-                }
-                case AGGREGATE -> state.aggregate(pageIndex, position);
-            }
-        }
-    }
-
-    public long getRetainedSizeInBytes()
-    {
-        return retainedBytes + states.size() * 64L;
-    }
-
-    public int keyCount()
-    {
-        return states.size();
+        return channel;
     }
 
     /**
-     * The merged rows, one per key, in pages of at most {@code maxRows} rows.
+     * A key whose first row (in commit order) is at {@code position} of {@code page}.
      */
-    public List<Page> finish(int maxRows)
+    public KeyRow first(Page page, int position)
     {
-        List<Page> output = new ArrayList<>();
-        List<KeyState> all = new ArrayList<>(states.values());
-        for (int start = 0; start < all.size(); start += maxRows) {
-            List<KeyState> batch = all.subList(start, Math.min(all.size(), start + maxRows));
-            Block[] blocks = new Block[types.size()];
-            for (int channel = 0; channel < types.size(); channel++) {
-                BlockBuilder builder = types.get(channel).createBlockBuilder(null, batch.size());
-                for (KeyState state : batch) {
-                    state.write(channel, builder);
-                }
-                blocks[channel] = builder.build();
-            }
-            output.add(new Page(batch.size(), blocks));
+        KeyRow row = new KeyRow(page, position);
+        if (engine.type() == IcedbMergeEngineType.AGGREGATE) {
+            row.initialize(page, position);
         }
-        pages.clear();
-        states.clear();
-        return output;
+        return row;
     }
 
-    private int compareVersions(int leftPage, int leftPosition, int rightPage, int rightPosition)
+    /**
+     * The next row of the key, in commit order.
+     */
+    public void add(KeyRow row, Page page, int position)
     {
-        Block left = pages.get(leftPage).getBlock(versionChannel);
-        Block right = pages.get(rightPage).getBlock(versionChannel);
+        switch (engine.type()) {
+            case FIRST_ROW, APPEND -> {}
+            case DEDUPLICATE -> {
+                if (versionComparison.isEmpty() || compareVersions(page, position, row.page, row.position) >= 0) {
+                    row.page = page;
+                    row.position = position;
+                }
+            }
+            case AGGREGATE -> row.aggregate(page, position);
+        }
+    }
+
+    /**
+     * Appends the key's merged row to {@code pageBuilder} (whose channels are the pages' channels).
+     */
+    public void write(KeyRow row, PageBuilder pageBuilder)
+    {
+        pageBuilder.declarePosition();
+        for (int channel = 0; channel < types.size(); channel++) {
+            row.write(channel, pageBuilder.getBlockBuilder(channel));
+        }
+    }
+
+    /**
+     * Appends one channel of the key's merged row.
+     */
+    public void write(KeyRow row, int channel, BlockBuilder builder)
+    {
+        row.write(channel, builder);
+    }
+
+    private int compareVersions(Page leftPage, int leftPosition, Page rightPage, int rightPosition)
+    {
+        Block left = leftPage.getBlock(versionChannel);
+        Block right = rightPage.getBlock(versionChannel);
         boolean leftNull = left.isNull(leftPosition);
         boolean rightNull = right.isNull(rightPosition);
         if (leftNull || rightNull) {
@@ -177,15 +166,6 @@ public final class IcedbRowMerger
         return typeOperators.getComparisonUnorderedLastOperator(type, simpleConvention(FAIL_ON_NULL, BLOCK_POSITION_NOT_NULL, BLOCK_POSITION_NOT_NULL));
     }
 
-    private static int channel(List<String> columns, String column)
-    {
-        int channel = columns.indexOf(column);
-        if (channel < 0) {
-            throw new IllegalArgumentException("Column '%s' of the merge engine is not among the merged columns %s".formatted(column, columns));
-        }
-        return channel;
-    }
-
     private static void appendPosition(BlockBuilder builder, Block block, int position)
     {
         ValueBlock values = block.getUnderlyingValueBlock();
@@ -195,48 +175,47 @@ public final class IcedbRowMerger
     /**
      * One key: where its winning (or latest) row is, and for {@code aggregate} each aggregated column's state.
      */
-    private final class KeyState
+    public final class KeyRow
     {
-        private int page;
+        private Page page;
         private int position;
-        // aggregate: per channel, the position holding min/max/any, or the running sum / boolean
-        private int[] valuePages;
+        // aggregate: per channel, the row holding min/max/any, or the running sum / boolean
+        private Page[] valuePages;
         private int[] valuePositions;
         private Object[] accumulators;
 
-        KeyState(int page, int position, int channels)
+        private KeyRow(Page page, int position)
         {
             this.page = page;
             this.position = position;
         }
 
-        void initialize(int pageIndex, int rowPosition)
+        private void initialize(Page rowPage, int rowPosition)
         {
-            valuePages = new int[functions.length];
+            valuePages = new Page[functions.length];
             valuePositions = new int[functions.length];
             accumulators = new Object[functions.length];
-            Arrays.fill(valuePages, -1);
             for (int channel = 0; channel < functions.length; channel++) {
                 if (functions[channel] != null) {
-                    accumulate(channel, pageIndex, rowPosition);
+                    accumulate(channel, rowPage, rowPosition);
                 }
             }
         }
 
-        void aggregate(int pageIndex, int rowPosition)
+        private void aggregate(Page rowPage, int rowPosition)
         {
-            page = pageIndex;
+            page = rowPage;
             position = rowPosition;
             for (int channel = 0; channel < functions.length; channel++) {
                 if (functions[channel] != null) {
-                    accumulate(channel, pageIndex, rowPosition);
+                    accumulate(channel, rowPage, rowPosition);
                 }
             }
         }
 
-        private void accumulate(int channel, int pageIndex, int rowPosition)
+        private void accumulate(int channel, Page rowPage, int rowPosition)
         {
-            Block block = pages.get(pageIndex).getBlock(channel);
+            Block block = rowPage.getBlock(channel);
             if (block.isNull(rowPosition)) {
                 return;
             }
@@ -246,41 +225,41 @@ public final class IcedbRowMerger
                 case BOOL_AND -> accumulators[channel] = (accumulators[channel] == null || (Boolean) accumulators[channel]) && (Boolean) readNativeValue(types.get(channel), block, rowPosition);
                 case BOOL_OR -> accumulators[channel] = (accumulators[channel] != null && (Boolean) accumulators[channel]) || (Boolean) readNativeValue(types.get(channel), block, rowPosition);
                 case ANY -> {
-                    if (valuePages[channel] < 0) {
-                        valuePages[channel] = pageIndex;
+                    if (valuePages[channel] == null) {
+                        valuePages[channel] = rowPage;
                         valuePositions[channel] = rowPosition;
                     }
                 }
                 case MIN, MAX -> {
-                    if (valuePages[channel] < 0) {
-                        valuePages[channel] = pageIndex;
+                    if (valuePages[channel] == null) {
+                        valuePages[channel] = rowPage;
                         valuePositions[channel] = rowPosition;
                         return;
                     }
-                    int comparison = compare(comparisons[channel], block, rowPosition, pages.get(valuePages[channel]).getBlock(channel), valuePositions[channel]);
+                    int comparison = compare(comparisons[channel], block, rowPosition, valuePages[channel].getBlock(channel), valuePositions[channel]);
                     if (function == IcedbAggregateFunction.MIN ? comparison < 0 : comparison > 0) {
-                        valuePages[channel] = pageIndex;
+                        valuePages[channel] = rowPage;
                         valuePositions[channel] = rowPosition;
                     }
                 }
             }
         }
 
-        void write(int channel, BlockBuilder builder)
+        private void write(int channel, BlockBuilder builder)
         {
             IcedbAggregateFunction function = functions[channel];
             if (function == null) {
-                appendPosition(builder, pages.get(page).getBlock(channel), position);
+                appendPosition(builder, page.getBlock(channel), position);
                 return;
             }
             switch (function) {
-                case SUM, COUNT, BOOL_AND, BOOL_OR -> io.trino.spi.type.TypeUtils.writeNativeValue(types.get(channel), builder, accumulators[channel]);
+                case SUM, COUNT, BOOL_AND, BOOL_OR -> writeNativeValue(types.get(channel), builder, accumulators[channel]);
                 case ANY, MIN, MAX -> {
-                    if (valuePages[channel] < 0) {
+                    if (valuePages[channel] == null) {
                         builder.appendNull();
                     }
                     else {
-                        appendPosition(builder, pages.get(valuePages[channel]).getBlock(channel), valuePositions[channel]);
+                        appendPosition(builder, valuePages[channel].getBlock(channel), valuePositions[channel]);
                     }
                 }
             }
