@@ -19,8 +19,9 @@ import java.util.Map;
  * <p>
  * A part a superseding log added with a {@link CommitPosition} (a merge or row-level rewrite of ours, see
  * {@link OrderSidecar}) holds rows read from an earlier snapshot: it sorts right after the newest log of that snapshot
- * instead of at its own log's name, and a part of the same partition whose log that snapshot had not read (an insert
- * committed while the merge or statement ran, though stamped before the snapshot's newest log) sorts after it. Parts of
+ * instead of at its own log's name, and a part of the same partition that an insert whose log that snapshot had not
+ * read added (committed while the merge or statement ran, though stamped before the snapshot's newest log) sorts after
+ * it. Placed parts sort by their positions among themselves (each holds rows as of its own snapshot). Parts of
  * one partition are only ever compared with each other, so that last rule looks at the partition only. A cleanup that
  * folds logs into one records the positions their parts had ({@link OrderSidecar#carried}), so they keep them.
  */
@@ -78,7 +79,7 @@ public final class CommitOrder
         if (placedByPartition.isEmpty()) {
             return keys;
         }
-        // parts of logs a placed part's writer had not read come after it
+        // parts of inserts a placed part's writer had not read come after it
         for (FileMarker part : snapshot.aliveFiles()) {
             SortKey natural = keys.get(part.path());
             if (natural == null) {
@@ -89,15 +90,15 @@ public final class CommitOrder
                 continue;
             }
             CommitPosition own = snapshot.commitPositions().get(part.path());
+            if (own != null && !own.isAt()) {
+                // placed parts hold rows as of their own positions, whatever the other writer read
+                continue;
+            }
             // the log that added the part (a folded log's part recorded where it was)
-            String logName = own != null && own.isAt() ? own.after() : CommitPosition.logName(snapshot.addedBy().get(part.path()));
+            String logName = own != null ? own.after() : CommitPosition.logName(snapshot.addedBy().get(part.path()));
             SortKey key = natural;
             for (FileMarker other : placed) {
                 CommitPosition position = snapshot.commitPositions().get(other.path());
-                if (position.equals(own)) {
-                    // parts one writer wrote
-                    continue;
-                }
                 SortKey after = new SortKey(position.after(), 2, natural.position(), natural.rank(), part.path());
                 if (!position.hasRead(logName) && SortKey.ORDER.compare(after, key) > 0) {
                     key = after;
