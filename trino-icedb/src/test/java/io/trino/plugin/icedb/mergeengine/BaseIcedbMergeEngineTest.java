@@ -38,7 +38,8 @@ public abstract class BaseIcedbMergeEngineTest
 
     /**
      * Runs statements held at a point after they read the table and before they commit, while an insert commits; empty
-     * when this runner cannot hold statements.
+     * when this runner cannot hold statements. A runner that can also allows {@code CALL cleanup} with a retention of 0s,
+     * which the random sequences then run now and then.
      */
     protected Optional<ConcurrentWrites> concurrentWrites()
     {
@@ -259,6 +260,11 @@ public abstract class BaseIcedbMergeEngineTest
                 }
                 else {
                     operation = update(concurrent);
+                }
+                if (concurrentWrites().isPresent() && random.nextInt(4) == 0) {
+                    // folds every log into one (icedb.cleanup.min-retention is 0s there): the commit order is kept
+                    assertUpdate(format("CALL icedb.system.cleanup('me', '%s', '0s')", table.substring(3)));
+                    operation += ", cleanup";
                 }
                 check(engineCase + " step " + step + " (" + operation + ")");
             }

@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD;
  * its rows are newer than the rows the statement read, so "latest" must be the insert's row and "first" the older one
  * (the merged part's order sidecar places it at the snapshot the statement read). A merge is held before it writes its
  * part (a pausing file system), a row-level statement where its {@code WHERE} clause calls {@code testing_gate}; the
- * random sequences of {@link BaseIcedbMergeEngineTest} run with such inserts against the memory connector.
+ * random sequences of {@link BaseIcedbMergeEngineTest} run with such inserts (and cleanups, which fold the logs and
+ * must keep the order) against the memory connector.
  */
 // one file-system pause at a time, and every test's parts go through it: the tests run one after the other
 @Execution(SAME_THREAD)
@@ -83,7 +84,9 @@ public class TestIcedbMergeEngineConcurrentWrites
                     return List.of(new IcedbConnectorFactory(Optional.of(binder -> binder.bind(TrinoFileSystemFactory.class).toInstance(fileSystem))));
                 }
             });
-            queryRunner.createCatalog("icedb", "icedb", ImmutableMap.of("icedb.warehouse", "s3://" + BUCKET + "/warehouse"));
+            queryRunner.createCatalog("icedb", "icedb", ImmutableMap.of(
+                    "icedb.warehouse", "s3://" + BUCKET + "/warehouse",
+                    "icedb.cleanup.min-retention", "0s"));
             queryRunner.installPlugin(new MemoryPlugin());
             queryRunner.createCatalog("memory", "memory");
             queryRunner.installPlugin(TestingGateFunctions.plugin());
