@@ -156,8 +156,12 @@ public final class CrashingFileSystemFactory
             try {
                 return String.valueOf(statement.get());
             }
-            catch (InterruptedException | ExecutionException e) {
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return e.toString();
+            }
+            catch (ExecutionException e) {
+                return e.getCause().toString();
             }
         }
 
