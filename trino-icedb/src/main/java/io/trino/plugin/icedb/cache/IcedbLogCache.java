@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * The parsed log files of every storage root, on Trino's cache library, bounded by their estimated memory
  * ({@code icedb.log-cache.max-size}; {@code 0B} disables it). Log files are immutable, so entries never go stale.
  * Hits, misses, evictions and entries are exported to JMX. The logs' order sidecars (immutable, and so is their absence
- * once their log exists) are cached beside them, in the same bound.
+ * once their log exists) are cached beside them, in a second cache with the same bound.
  */
 public final class IcedbLogCache
 {
