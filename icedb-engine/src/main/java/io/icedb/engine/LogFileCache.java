@@ -20,6 +20,7 @@ public final class LogFileCache
 
     private final int maxEntries;
     private final Map<String, LogFile> entries;
+    private final Map<String, Map<String, CommitPosition>> commitPositions;
 
     public LogFileCache()
     {
@@ -43,6 +44,36 @@ public final class LogFileCache
                 return size() > LogFileCache.this.maxEntries;
             }
         };
+        this.commitPositions = new LinkedHashMap<>(16, 0.75f, true)
+        {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Map<String, CommitPosition>> eldest)
+            {
+                return size() > LogFileCache.this.maxEntries;
+            }
+        };
+    }
+
+    @Override
+    public Optional<Map<String, CommitPosition>> getCommitPositions(String sidecarKey)
+    {
+        requireNonNull(sidecarKey, "sidecarKey is null");
+        synchronized (commitPositions) {
+            return Optional.ofNullable(commitPositions.get(sidecarKey));
+        }
+    }
+
+    @Override
+    public void putCommitPositions(String sidecarKey, Map<String, CommitPosition> positions)
+    {
+        requireNonNull(sidecarKey, "sidecarKey is null");
+        requireNonNull(positions, "positions is null");
+        if (maxEntries == 0) {
+            return;
+        }
+        synchronized (commitPositions) {
+            commitPositions.put(sidecarKey, Map.copyOf(positions));
+        }
     }
 
     @Override
@@ -79,6 +110,9 @@ public final class LogFileCache
     {
         synchronized (entries) {
             entries.clear();
+        }
+        synchronized (commitPositions) {
+            commitPositions.clear();
         }
     }
 

@@ -20,6 +20,9 @@ import static java.util.Objects.requireNonNull;
  * @param deadFiles winning markers with a tombstone, sorted by path
  * @param logTombstones winning log tombstones (last one per path), sorted by path
  * @param addedBy for every alive part, the key of the first folded log that lists it
+ * @param commitPositions for alive parts that a superseding log added from an earlier read (a merge, a row-level
+ * rewrite), where they take their place in commit order, from that log's order sidecar ({@code OrderSidecar}); empty
+ * when the snapshot was folded without them
  */
 public record Snapshot(
         String tablePrefix,
@@ -28,7 +31,8 @@ public record Snapshot(
         List<FileMarker> aliveFiles,
         List<FileMarker> deadFiles,
         List<LogTombstone> logTombstones,
-        Map<String, String> addedBy)
+        Map<String, String> addedBy,
+        Map<String, CommitPosition> commitPositions)
 {
     public Snapshot
     {
@@ -39,6 +43,27 @@ public record Snapshot(
         deadFiles = List.copyOf(deadFiles);
         logTombstones = List.copyOf(logTombstones);
         addedBy = Map.copyOf(addedBy);
+        commitPositions = Map.copyOf(commitPositions);
+    }
+
+    /**
+     * A snapshot without commit positions.
+     */
+    public Snapshot(
+            String tablePrefix,
+            Schema schema,
+            List<String> logFiles,
+            List<FileMarker> aliveFiles,
+            List<FileMarker> deadFiles,
+            List<LogTombstone> logTombstones,
+            Map<String, String> addedBy)
+    {
+        this(tablePrefix, schema, logFiles, aliveFiles, deadFiles, logTombstones, addedBy, Map.of());
+    }
+
+    public Snapshot withCommitPositions(Map<String, CommitPosition> positions)
+    {
+        return new Snapshot(tablePrefix, schema, logFiles, aliveFiles, deadFiles, logTombstones, addedBy, positions);
     }
 
     /**

@@ -1,19 +1,23 @@
 package io.icedb.engine.table;
 
+import io.icedb.engine.CommitPosition;
 import io.icedb.engine.LogCache;
 import io.icedb.engine.LogFileCache;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.commit.InsertLogBuilder;
+import io.icedb.engine.commit.OrderSidecar;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.CommitFailedException;
+import io.icedb.engine.exceptions.InvalidMetadataObjectException;
 import io.icedb.engine.exceptions.NoSnapshotException;
 import io.icedb.engine.exceptions.StorageException;
 import io.icedb.engine.io.IcedbFileIo;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
+import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.LogFileParser;
 import io.icedb.engine.spec.Schema;
 import io.icedb.engine.spec.TablePaths;
@@ -22,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +53,7 @@ public final class TableLog
     private final IcedbFileIo fileIo;
     private final String tablePrefix;
     private final SnapshotReader reader;
+    private final LogCache cache;
 
     /**
      * @param cache the parsed logs of the table's storage root
@@ -58,6 +64,7 @@ public final class TableLog
         this.fileIo = requireNonNull(fileIo, "fileIo is null");
         this.tablePrefix = requireNonNull(tablePrefix, "tablePrefix is null");
         this.reader = new SnapshotReader(fileIo, cache, executor, maxReadConcurrency);
+        this.cache = cache;
     }
 
     /**
@@ -85,7 +92,7 @@ public final class TableLog
      */
     public Snapshot snapshot(SnapshotTime time)
     {
-        return reader.read(tablePrefix, time);
+        return withCommitPositions(reader.read(tablePrefix, time));
     }
 
     /**
@@ -106,7 +113,57 @@ public final class TableLog
      */
     public TableLogs readAll()
     {
-        return new TableLogs(tablePrefix, reader.readAll(tablePrefix));
+        TableLogs logs = new TableLogs(tablePrefix, reader.readAll(tablePrefix));
+        if (logs.isEmpty()) {
+            return logs;
+        }
+        return logs.withCommitPositions(withCommitPositions(logs.fold()).commitPositions());
+    }
+
+    /**
+     * {@code snapshot} with the commit positions of its alive parts that merged logs added, from the logs' order
+     * sidecars ({@link OrderSidecar}, cached like the logs).
+     *
+     * @throws StorageException when a sidecar cannot be read
+     */
+    public Snapshot withCommitPositions(Snapshot snapshot)
+    {
+        Map<String, Map<String, CommitPosition>> sidecars = new HashMap<>();
+        Map<String, CommitPosition> positions = new HashMap<>();
+        for (FileMarker part : snapshot.aliveFiles()) {
+            String logKey = snapshot.addedBy().get(part.path());
+            if (logKey == null || !LogFileName.parse(CommitPosition.logName(logKey)).map(LogFileName::merged).orElse(false)) {
+                continue;
+            }
+            CommitPosition position = sidecars.computeIfAbsent(logKey, this::orderSidecar).get(part.path());
+            if (position != null) {
+                positions.put(part.path(), position);
+            }
+        }
+        return positions.isEmpty() ? snapshot : snapshot.withCommitPositions(positions);
+    }
+
+    private Map<String, CommitPosition> orderSidecar(String logKey)
+    {
+        String key = OrderSidecar.sidecarKey(tablePrefix, logKey);
+        Optional<Map<String, CommitPosition>> cached = cache.getCommitPositions(key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Map<String, CommitPosition> positions;
+        try {
+            positions = OrderSidecar.read(fileIo, key).orElse(Map.of());
+        }
+        catch (IOException e) {
+            throw new StorageException("Failed to read order sidecar %s of table '%s': %s".formatted(key, tablePrefix, e.getMessage()), e);
+        }
+        catch (InvalidMetadataObjectException e) {
+            // advice only: the log's parts sort at its name, as without a sidecar
+            LOG.log(WARNING, () -> "Ignoring order sidecar %s of table '%s': %s".formatted(key, tablePrefix, e.getMessage()));
+            positions = Map.of();
+        }
+        cache.putCommitPositions(key, positions);
+        return positions;
     }
 
     /**

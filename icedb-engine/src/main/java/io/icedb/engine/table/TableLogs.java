@@ -1,5 +1,6 @@
 package io.icedb.engine.table;
 
+import io.icedb.engine.CommitPosition;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.SnapshotReader;
 import io.icedb.engine.spec.FileMarker;
@@ -23,13 +24,25 @@ import static java.util.Objects.requireNonNull;
  * took the lease.
  *
  * @param logs log key to parsed log, in plain string order of the keys
+ * @param commitPositions the commit positions of the alive parts, from the order sidecars of the logs that added them
  */
-public record TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs)
+public record TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs, Map<String, CommitPosition> commitPositions)
 {
     public TableLogs
     {
         requireNonNull(tablePrefix, "tablePrefix is null");
         logs = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(logs));
+        commitPositions = Map.copyOf(commitPositions);
+    }
+
+    public TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs)
+    {
+        this(tablePrefix, logs, Map.of());
+    }
+
+    public TableLogs withCommitPositions(Map<String, CommitPosition> positions)
+    {
+        return new TableLogs(tablePrefix, logs, positions);
     }
 
     public boolean isEmpty()
@@ -38,11 +51,12 @@ public record TableLogs(String tablePrefix, SequencedMap<String, LogFile> logs)
     }
 
     /**
-     * The current snapshot: every log folded.
+     * The current snapshot: every log folded, with the commit positions of its alive parts.
      */
     public Snapshot fold()
     {
-        return SnapshotReader.fold(tablePrefix, List.copyOf(logs.entrySet()));
+        Snapshot snapshot = SnapshotReader.fold(tablePrefix, List.copyOf(logs.entrySet()));
+        return commitPositions.isEmpty() ? snapshot : snapshot.withCommitPositions(commitPositions);
     }
 
     /**

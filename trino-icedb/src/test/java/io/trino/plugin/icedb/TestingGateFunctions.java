@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 /**
  * {@code testing_gate(name, value)} returns {@code value}, but the first call for a name signals that the query got
  * there and every call waits until the test opens the gate: a query held at a known point, without sleeping. The
@@ -74,6 +76,15 @@ public final class TestingGateFunctions
                 throws InterruptedException
         {
             reached.await();
+        }
+
+        /**
+         * Whether a query got to the gate within {@code millis} (a test waiting for a query that may fail first).
+         */
+        public boolean awaitReached(long millis)
+                throws InterruptedException
+        {
+            return reached.await(millis, MILLISECONDS);
         }
 
         public void open()

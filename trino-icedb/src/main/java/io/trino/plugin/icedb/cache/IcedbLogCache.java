@@ -3,6 +3,7 @@ package io.trino.plugin.icedb.cache;
 import com.google.common.cache.Cache;
 import com.google.inject.Inject;
 import io.airlift.units.DataSize;
+import io.icedb.engine.CommitPosition;
 import io.icedb.engine.LogCache;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
@@ -13,6 +14,7 @@ import org.weakref.jmx.Managed;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,11 +23,13 @@ import static java.util.Objects.requireNonNull;
 /**
  * The parsed log files of every storage root, on Trino's cache library, bounded by their estimated memory
  * ({@code icedb.log-cache.max-size}; {@code 0B} disables it). Log files are immutable, so entries never go stale.
- * Hits, misses, evictions and entries are exported to JMX.
+ * Hits, misses, evictions and entries are exported to JMX. The logs' order sidecars (immutable, and so is their absence
+ * once their log exists) are cached beside them, in a second cache with the same bound.
  */
 public final class IcedbLogCache
 {
     private final Cache<RootKey, LogFile> cache;
+    private final Cache<RootKey, Map<String, CommitPosition>> commitPositions;
     private final long maxSizeBytes;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -43,6 +47,11 @@ public final class IcedbLogCache
                 .maximumWeight(maxSizeBytes)
                 .weigher((RootKey key, LogFile logFile) -> (int) Math.min(Integer.MAX_VALUE, 2L * key.key().length() + estimatedSizeInBytes(logFile)))
                 .recordStats()
+                .shareNothingWhenDisabled()
+                .build();
+        this.commitPositions = EvictableCacheBuilder.newBuilder()
+                .maximumWeight(maxSizeBytes)
+                .weigher((RootKey key, Map<String, CommitPosition> positions) -> (int) Math.min(Integer.MAX_VALUE, 2L * key.key().length() + estimatedSizeInBytes(positions)))
                 .shareNothingWhenDisabled()
                 .build();
     }
@@ -69,6 +78,24 @@ public final class IcedbLogCache
                 requireNonNull(logFile, "logFile is null");
                 try {
                     cache.get(new RootKey(root, key), () -> logFile);
+                }
+                catch (ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public Optional<Map<String, CommitPosition>> getCommitPositions(String sidecarKey)
+            {
+                return Optional.ofNullable(commitPositions.getIfPresent(new RootKey(root, sidecarKey)));
+            }
+
+            @Override
+            public void putCommitPositions(String sidecarKey, Map<String, CommitPosition> positions)
+            {
+                requireNonNull(positions, "positions is null");
+                try {
+                    commitPositions.get(new RootKey(root, sidecarKey), () -> Map.copyOf(positions));
                 }
                 catch (ExecutionException e) {
                     throw new IllegalStateException(e);
@@ -128,6 +155,24 @@ public final class IcedbLogCache
         }
         for (Map.Entry<String, String> column : logFile.schema().columns().entrySet()) {
             bytes += 96 + 2L * (column.getKey().length() + column.getValue().length());
+        }
+        return bytes;
+    }
+
+    /**
+     * What parsed commit positions keep on the heap, roughly (positions of one sidecar share their instance).
+     */
+    static long estimatedSizeInBytes(Map<String, CommitPosition> positions)
+    {
+        long bytes = 64;
+        for (Map.Entry<String, CommitPosition> entry : positions.entrySet()) {
+            bytes += 64 + 2L * entry.getKey().length();
+        }
+        for (CommitPosition position : Set.copyOf(positions.values())) {
+            bytes += 96 + 2L * position.after().length();
+            for (String name : position.seen()) {
+                bytes += 48 + 2L * name.length();
+            }
         }
         return bytes;
     }

@@ -7,6 +7,7 @@ import io.airlift.log.Logger;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.icedb.engine.Snapshot;
+import io.icedb.engine.SnapshotTime;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.exceptions.LeaseLostException;
@@ -278,6 +279,13 @@ public final class IcedbRowLevelOperations
                     .map(part -> FileMarker.alive(part.key(), part.bytes(), part.createdMillis()))
                     .collect(toImmutableList());
             MergedLog mergedLog = mergeCommit.plan(logs, replaced.keySet(), markers);
+            try {
+                recordCommitOrder(table, handle, mergedLog, markers, snapshot, replaced);
+            }
+            catch (RuntimeException e) {
+                IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, e);
+                throw e;
+            }
             long removedBytes = snapshot.aliveFiles().stream().filter(part -> replaced.containsKey(part.path())).mapToLong(FileMarker::bytes).sum();
             try {
                 mergeCommit.commit(session, table, lease, mergedLog, merge.operation(), merge.startedMillis(), IcedbMergeCommit.statistics(newParts), metrics(
@@ -297,6 +305,23 @@ public final class IcedbRowLevelOperations
         catch (IcedbException e) {
             throw IcedbMaintenance.translate(table, e);
         }
+    }
+
+    /**
+     * The statement's new parts hold rows of the snapshot its query read: they sort right after that snapshot's newest
+     * log, before every insert committed while the statement ran. That snapshot is read again (its logs are cached);
+     * a log of it that adds a part the statement did not replace in a partition it rewrote was not read by the query
+     * (a rewrite replaces every part of a partition it read for a merge-engine table): it was still being created then.
+     */
+    private static void recordCommitOrder(MaintainedTable table, IcedbTableHandle handle, MergedLog mergedLog, List<FileMarker> newParts, Snapshot current, Map<String, String> replaced)
+    {
+        Snapshot pinned = table.log().snapshot(new SnapshotTime(handle.snapshotUpperBound()));
+        Set<String> partitions = new HashSet<>(replaced.values());
+        Set<String> unread = current.aliveFiles().stream()
+                .filter(part -> !replaced.containsKey(part.path()) && partitions.contains(PartitionPath.partitionOf(table.prefix(), part.path())))
+                .map(part -> current.addedBy().get(part.path()))
+                .collect(toImmutableSet());
+        IcedbMergeCommit.recordCommitOrder(table, mergedLog, newParts, pinned, unread);
     }
 
     /**

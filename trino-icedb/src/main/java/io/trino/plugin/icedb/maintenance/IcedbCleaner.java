@@ -4,13 +4,16 @@ import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.airlift.units.Duration;
+import io.icedb.engine.CommitPosition;
 import io.icedb.engine.commit.CleanupPlan;
 import io.icedb.engine.commit.CleanupPlanner;
+import io.icedb.engine.commit.OrderSidecar;
 import io.icedb.engine.commit.PlannedLog;
 import io.icedb.engine.exceptions.IcedbException;
 import io.icedb.engine.history.MaintenanceHistory;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
+import io.icedb.engine.spec.LogFileName;
 import io.icedb.engine.spec.TablePaths;
 import io.icedb.engine.stats.DistinctSketches;
 import io.icedb.engine.stats.StatsSidecar;
@@ -22,6 +25,7 @@ import io.trino.spi.connector.ConnectorSession;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -88,6 +92,16 @@ public final class IcedbCleaner
                 return new CleanupResult(plan.windowStartMillis(), Optional.empty(), 0, 0);
             }
             PlannedLog folded = plan.logToCreate().orElseThrow();
+            // the parts of the folded logs keep their places in commit order (the folded log now adds them all)
+            Map<String, CommitPosition> carried = OrderSidecar.carried(logs.fold(), Set.copyOf(plan.logsToDelete()));
+            if (!carried.isEmpty()) {
+                try {
+                    OrderSidecar.create(table.fileIo(), table.prefix(), folded.key(), carried);
+                }
+                catch (IOException e) {
+                    throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Cleanup of table %s failed to create the order sidecar of %s: %s", table, folded.key(), e.getMessage()), e);
+                }
+            }
             TableLog.commitUnderLease(lease, folded);
             // only now that the folded log exists are the parts and logs unreachable from every snapshot inside the window
             List<String> recordsToDelete;
@@ -98,6 +112,11 @@ public final class IcedbCleaner
                 // their statistics sidecars (P/_icedb/stats/) describe parts no snapshot reaches any more
                 table.fileIo().deleteAll(plan.logsToDelete().stream().map(logKey -> StatsSidecar.sidecarKey(table.prefix(), logKey)).toList());
                 sketchesDeleted = deleteUnselectableSketches(table, logs, plan.windowStartMillis());
+                // and their order sidecars (P/_icedb/order/) place parts of logs that no longer exist
+                table.fileIo().deleteAll(plan.logsToDelete().stream()
+                        .filter(logKey -> LogFileName.parse(CommitPosition.logName(logKey)).map(LogFileName::merged).orElse(false))
+                        .map(logKey -> OrderSidecar.sidecarKey(table.prefix(), logKey))
+                        .toList());
                 // the maintenance history goes back as far as the table's
                 recordsToDelete = MaintenanceHistory.recordsFinishedBefore(table.fileIo(), table.prefix(), plan.windowStartMillis());
                 table.fileIo().deleteAll(recordsToDelete);

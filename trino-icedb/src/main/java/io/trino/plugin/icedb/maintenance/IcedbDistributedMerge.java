@@ -139,6 +139,15 @@ public final class IcedbDistributedMerge
                     .collect(toImmutableList());
             MergedLog mergedLog = mergeCommit.plan(merge.logs(), Set.copyOf(replacedParts), markers);
             try {
+                // the merged partitions are as the logs read when the lease was taken show them: the merged parts
+                // sort after the newest of those logs
+                IcedbMergeCommit.recordCommitOrder(table, mergedLog, markers, merge.logs().fold(), Set.of());
+            }
+            catch (TrinoException e) {
+                IcedbMergeCommit.deleteWrittenParts(fileSystemFactory.create(session), table, newParts, e);
+                throw e;
+            }
+            try {
                 mergeCommit.commit(session, table, lease, mergedLog, merge.run().startedMillis(), new IcedbMergeCommit.Stats(
                         merge.groups().stream().map(MergeGroup::partition).toList(),
                         replacedParts.size(),

@@ -2,9 +2,11 @@ package io.trino.plugin.icedb.maintenance;
 
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
+import io.icedb.engine.CommitPosition;
 import io.icedb.engine.Snapshot;
 import io.icedb.engine.commit.MergedLogBuilder;
 import io.icedb.engine.commit.MergedLogBuilder.MergedLog;
+import io.icedb.engine.commit.OrderSidecar;
 import io.icedb.engine.lease.LeaseHandle;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.TableOwnership;
@@ -14,6 +16,7 @@ import io.icedb.engine.table.TableLogs;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.plugin.icedb.IcedbWrittenPart;
 import io.trino.plugin.icedb.stats.IcedbPartStatisticsStore;
+import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 
 import java.io.IOException;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.trino.plugin.icedb.IcedbErrorCode.ICEDB_FILESYSTEM_ERROR;
+import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -54,6 +59,32 @@ public final class IcedbMergeCommit
     {
         Snapshot snapshot = logs.fold();
         return MergedLogBuilder.build(snapshot, logs.asMap(), replaced, newParts, snapshot.schema(), IcedbMaintenance.newLogHost(), logs.nextTimestamp(maintenance.clock().millis()));
+    }
+
+    /**
+     * Creates the order sidecar ({@link OrderSidecar}) of the merged log, before the log: the new parts take their place
+     * in commit order right after the newest log of {@code pinned}, the snapshot their rows were read from, so an insert
+     * committed while the rewrite ran (stamped before the merged log) is still newer than them. Nothing is written when
+     * the log adds no part.
+     *
+     * @param newParts the parts the merged log adds
+     * @param unread keys of logs of {@code pinned} the rewrite is known not to have read
+     * @throws TrinoException {@code ICEDB_FILESYSTEM_ERROR} when the sidecar cannot be created: the merged log must not be
+     */
+    public static void recordCommitOrder(MaintainedTable table, MergedLog mergedLog, List<FileMarker> newParts, Snapshot pinned, Set<String> unread)
+    {
+        if (newParts.isEmpty() || unread.containsAll(pinned.logFiles())) {
+            return;
+        }
+        CommitPosition position = CommitPosition.of(pinned, unread);
+        Map<String, CommitPosition> positions = new HashMap<>();
+        newParts.forEach(part -> positions.put(part.path(), position));
+        try {
+            OrderSidecar.create(table.fileIo(), table.prefix(), mergedLog.log().key(), positions);
+        }
+        catch (IOException e) {
+            throw new TrinoException(ICEDB_FILESYSTEM_ERROR, format("Failed to create the order sidecar of log %s of table %s: %s", mergedLog.log().key(), table, e.getMessage()), e);
+        }
     }
 
     /**

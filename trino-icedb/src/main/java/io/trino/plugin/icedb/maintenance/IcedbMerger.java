@@ -191,6 +191,8 @@ public final class IcedbMerger
             }
 
             MergedLog mergedLog = mergeCommit.plan(logs, replaced, newParts);
+            // the merged parts hold rows of the snapshot read under the lease: they sort after its newest log
+            IcedbMergeCommit.recordCommitOrder(table, mergedLog, newParts, snapshot, Set.of());
             committing = true;
             mergeCommit.commit(session, table, lease, mergedLog, startedMillis, new IcedbMergeCommit.Stats(
                     merged.stream().map(MergedPartition::partition).toList(),

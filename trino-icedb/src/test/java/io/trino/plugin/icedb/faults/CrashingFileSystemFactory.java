@@ -15,6 +15,7 @@ import io.trino.spi.security.ConnectorIdentity;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +23,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 /**
  * Trino's file system with a simulated process crash: counts the object operations that change storage (creates,
@@ -34,6 +40,9 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Reads and listings are not counted as steps: they change nothing, so a crash at one leaves storage as a crash right
  * after the preceding change (or before the next one) does; these states are all covered.
+ * <p>
+ * It can also hold one change ({@link #pauseBefore}): the statement making it waits at a known point while the test runs
+ * other statements, without sleeping.
  */
 public final class CrashingFileSystemFactory
         implements TrinoFileSystemFactory
@@ -54,6 +63,7 @@ public final class CrashingFileSystemFactory
     private int crashStep;
     private When crashWhen = When.BEFORE;
     private boolean crashed;
+    private Optional<Pause> pause = Optional.empty();
 
     public CrashingFileSystemFactory(TrinoFileSystemFactory delegate)
     {
@@ -90,6 +100,90 @@ public final class CrashingFileSystemFactory
         crashed = false;
     }
 
+    /**
+     * The next change whose description (e.g. {@code PUT s3://bucket/warehouse/s/t/_data/...}) matches waits before it
+     * is made until the returned pause is released; later changes go on.
+     */
+    public synchronized Pause pauseBefore(Predicate<String> change)
+    {
+        if (pause.isPresent()) {
+            throw new IllegalStateException("A pause is armed");
+        }
+        Pause armed = new Pause(requireNonNull(change, "change is null"));
+        pause = Optional.of(armed);
+        return armed;
+    }
+
+    /**
+     * Disarms a pause no change has reached.
+     */
+    public synchronized void cancelPause()
+    {
+        pause = Optional.empty();
+    }
+
+    public static final class Pause
+    {
+        private final Predicate<String> change;
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        private Pause(Predicate<String> change)
+        {
+            this.change = change;
+        }
+
+        /**
+         * Waits until {@code statement} is held at the change; fails when it finishes without getting there.
+         */
+        public void awaitReached(Future<?> statement)
+        {
+            try {
+                while (!reached.await(100, MILLISECONDS)) {
+                    if (statement.isDone()) {
+                        throw new AssertionError("The statement finished without reaching the pause: " + outcome(statement));
+                    }
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeException(e);
+            }
+        }
+
+        private static String outcome(Future<?> statement)
+        {
+            try {
+                return String.valueOf(statement.get());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return e.toString();
+            }
+            catch (ExecutionException e) {
+                return e.getCause().toString();
+            }
+        }
+
+        public void release()
+        {
+            released.countDown();
+        }
+
+        private void hold()
+                throws IOException
+        {
+            reached.countDown();
+            try {
+                released.await();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while paused");
+            }
+        }
+    }
+
     public synchronized boolean crashed()
     {
         return crashed;
@@ -106,6 +200,16 @@ public final class CrashingFileSystemFactory
     private void change(String description, StorageAction action)
             throws IOException
     {
+        Optional<Pause> held;
+        synchronized (this) {
+            held = pause.filter(armed -> armed.change.test(description));
+            if (held.isPresent()) {
+                pause = Optional.empty();
+            }
+        }
+        if (held.isPresent()) {
+            held.get().hold();
+        }
         int step;
         When when;
         synchronized (this) {

@@ -2,14 +2,17 @@ package io.trino.plugin.icedb.mergeengine;
 
 import io.trino.Session;
 import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static java.lang.String.format;
@@ -19,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tables with a merge engine on a two-node cluster: after sequences of inserts (keys repeated within and across
  * inserts), merges ({@code CALL merge}, {@code EXECUTE merge}), deletes and updates, a SELECT equals the same rule
  * computed by the memory connector over every raw row with GROUP BY and max_by/min_by; raw reads (merge on read off)
- * show every inserted row until a merge, and one row per key after it.
+ * show every inserted row until a merge, and one row per key after it. A runner that can hold statements
+ * ({@link #concurrentWrites}) also commits inserts while merges and row-level statements run: those come after the
+ * statement in commit order (it read the table before them).
  */
 public abstract class BaseIcedbMergeEngineTest
         extends AbstractTestQueryFramework
@@ -30,6 +35,30 @@ public abstract class BaseIcedbMergeEngineTest
      * How many random steps each engine's sequence takes.
      */
     protected abstract int randomSteps();
+
+    /**
+     * Runs statements held at a point after they read the table and before they commit, while an insert commits; empty
+     * when this runner cannot hold statements. A runner that can also allows {@code CALL cleanup} with a retention of 0s,
+     * which the random sequences then run now and then.
+     */
+    protected Optional<ConcurrentWrites> concurrentWrites()
+    {
+        return Optional.empty();
+    }
+
+    protected interface ConcurrentWrites
+    {
+        /**
+         * Runs the merge {@code statement} and, while it is held after it read the table, {@code during}.
+         */
+        MaterializedResult merge(String statement, Runnable during);
+
+        /**
+         * Runs the row-level statement {@code statement} (given the condition to add to its {@code WHERE} clause, which
+         * holds it while it reads the table) and, while it is held, {@code during}.
+         */
+        MaterializedResult rowLevel(Function<String, String> statement, Runnable during);
+    }
 
     protected Session rawSession()
     {
@@ -214,31 +243,61 @@ public abstract class BaseIcedbMergeEngineTest
             assertUpdate(format("CREATE TABLE %s (%s) WITH (%s)", table, engineCase.columns, engineCase.properties));
             for (int step = 0; step < steps; step++) {
                 int choice = random.nextInt(10);
+                // a merge or row-level statement during which an insert commits
+                Optional<ConcurrentWrites> concurrent = concurrentWrites().filter(_ -> random.nextBoolean());
                 String operation;
                 if (step < 2 || choice < 5) {
                     operation = insert();
                 }
                 else if (choice == 5) {
-                    assertUpdate(format("CALL icedb.system.merge('me', '%s')", table.substring(3)));
-                    operation = "CALL merge";
-                    mergedAll();
+                    operation = merge(format("CALL icedb.system.merge('me', '%s')", table.substring(3)), concurrent);
                 }
                 else if (choice == 6) {
-                    assertUpdate(format("ALTER TABLE %s EXECUTE merge", table));
-                    operation = "EXECUTE merge";
-                    mergedAll();
+                    operation = merge(format("ALTER TABLE %s EXECUTE merge", table), concurrent);
                 }
                 else if (choice == 7) {
-                    operation = delete();
+                    operation = delete(concurrent);
                 }
                 else {
-                    operation = update();
+                    operation = update(concurrent);
+                }
+                if (concurrentWrites().isPresent() && random.nextInt(4) == 0) {
+                    // folds every log into one (icedb.cleanup.min-retention is 0s there): the commit order is kept
+                    assertUpdate(format("CALL icedb.system.cleanup('me', '%s', '0s')", table.substring(3)));
+                    operation += ", cleanup";
                 }
                 check(engineCase + " step " + step + " (" + operation + ")");
             }
         }
 
         private String insert()
+        {
+            Insert insert = nextInsert();
+            assertUpdate(insert.statement(), insert.rows());
+            return "insert " + insert.rows();
+        }
+
+        private String merge(String statement, Optional<ConcurrentWrites> concurrent)
+        {
+            if (concurrent.isEmpty()) {
+                assertUpdate(statement);
+                mergedAll();
+                return statement;
+            }
+            // something to merge, so that the merge writes a part (where it is held)
+            String before = insert();
+            mergedAll();
+            Insert insert = nextInsert();
+            concurrent.get().merge(statement, () -> assertUpdate(insert.statement(), insert.rows()));
+            return before + ", " + statement + " during insert " + insert.rows();
+        }
+
+        private record Insert(String statement, int rows) {}
+
+        /**
+         * The next insert's statement, its rows already in the reference.
+         */
+        private Insert nextInsert()
         {
             batch++;
             int count = 1 + random.nextInt(12);
@@ -267,8 +326,7 @@ public abstract class BaseIcedbMergeEngineTest
                 rows.add(raw);
                 rawByPartition.merge(partition(row.get(1)), 1L, Long::sum);
             }
-            assertUpdate(format("INSERT INTO %s VALUES %s", table, String.join(", ", values)), count);
-            return "insert " + count;
+            return new Insert(format("INSERT INTO %s VALUES %s", table, String.join(", ", values)), count);
         }
 
         private String version(long key)
@@ -294,26 +352,42 @@ public abstract class BaseIcedbMergeEngineTest
             return random.nextInt(5) == 0 ? "NULL" : literal;
         }
 
-        private String delete()
+        private String delete(Optional<ConcurrentWrites> concurrent)
         {
             List<String> key = randomKey();
             if (key == null) {
                 return "no delete";
             }
-            assertUpdate(format("DELETE FROM %s WHERE k = %s AND region = %s", table, key.get(0), key.get(1)), 1);
+            Function<String, String> statement = condition -> format("DELETE FROM %s WHERE k = %s AND region = %s%s", table, key.get(0), key.get(1), condition);
             rows.removeIf(row -> row.get(0).equals(key.get(0)) && row.get(1).equals(key.get(1)));
             rewritten(key.get(1));
-            return "delete " + key;
+            return rowLevel(statement, concurrent, "delete " + key);
         }
 
-        private String update()
+        /**
+         * Runs a row-level statement whose changes are already in the reference (concurrently with an insert that comes
+         * after them in commit order), checking it changed one row.
+         */
+        private String rowLevel(Function<String, String> statement, Optional<ConcurrentWrites> concurrent, String operation)
+        {
+            if (concurrent.isEmpty()) {
+                assertUpdate(statement.apply(""), 1);
+                return operation;
+            }
+            Insert insert = nextInsert();
+            MaterializedResult result = concurrent.get().rowLevel(statement, () -> assertUpdate(insert.statement(), insert.rows()));
+            assertThat(result.getUpdateCount()).as(operation).hasValue(1);
+            return operation + " during insert " + insert.rows();
+        }
+
+        private String update(Optional<ConcurrentWrites> concurrent)
         {
             List<String> key = randomKey();
             if (key == null) {
                 return "no update";
             }
             String note = "'u" + seq + "'";
-            assertUpdate(format("UPDATE %s SET note = %s WHERE k = %s AND region = %s", table, note, key.get(0), key.get(1)), 1);
+            Function<String, String> statement = condition -> format("UPDATE %s SET note = %s WHERE k = %s AND region = %s%s", table, note, key.get(0), key.get(1), condition);
             // the reference: the key's merged row, with the new note, as its only raw row
             MaterializedRow merged = computeActual(format("SELECT * FROM (%s) WHERE k = %s AND region = %s", format(engineCase.expected, referenceTable()), key.get(0), key.get(1)))
                     .getMaterializedRows().getFirst();
@@ -329,7 +403,7 @@ public abstract class BaseIcedbMergeEngineTest
             rows.removeIf(existing -> existing.get(0).equals(key.get(0)) && existing.get(1).equals(key.get(1)));
             rows.add(raw);
             rewritten(key.get(1));
-            return "update " + key;
+            return rowLevel(statement, concurrent, "update " + key);
         }
 
         private String literal(Object value)
