@@ -16,7 +16,6 @@ import io.icedb.engine.spec.TablePaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -107,14 +106,11 @@ public final class OrderSidecar
     public static Optional<Map<String, CommitPosition>> read(IcedbFileIo fileIo, String key)
             throws IOException
     {
-        byte[] content;
-        try {
-            content = fileIo.read(key);
-        }
-        catch (NoSuchFileException _) {
+        Optional<byte[]> content = fileIo.readIfExists(key);
+        if (content.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(key, content));
+        return Optional.of(parse(key, content.get()));
     }
 
     public static byte[] write(String logKey, Map<String, CommitPosition> parts)

@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The storage the engine needs, addressed by keys relative to a root that plays the bucket
@@ -26,6 +27,20 @@ public interface IcedbFileIo
      */
     byte[] read(String key)
             throws IOException;
+
+    /**
+     * The whole object; empty when it does not exist.
+     */
+    default Optional<byte[]> readIfExists(String key)
+            throws IOException
+    {
+        try {
+            return Optional.of(read(key));
+        }
+        catch (NoSuchFileException _) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * Creates the object with all of {@code data} only if no object has that key; all or nothing, never visible half-written.

@@ -9,7 +9,6 @@ import io.icedb.engine.io.StrictJson;
 import io.icedb.engine.spec.TablePaths;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -87,14 +86,11 @@ public final class StatsSidecar
     public static Optional<Map<String, PartStats>> read(IcedbFileIo fileIo, String key)
             throws IOException
     {
-        byte[] content;
-        try {
-            content = fileIo.read(key);
-        }
-        catch (NoSuchFileException _) {
+        Optional<byte[]> content = fileIo.readIfExists(key);
+        if (content.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(key, content));
+        return Optional.of(parse(key, content.get()));
     }
 
     public static byte[] write(String logKey, Map<String, PartStats> parts)
