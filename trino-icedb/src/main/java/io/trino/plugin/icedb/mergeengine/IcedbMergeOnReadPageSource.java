@@ -172,14 +172,7 @@ public final class IcedbMergeOnReadPageSource
                 keyPage = page;
                 keyPosition = position;
             }
-            if (cursor.advance()) {
-                heap.add(cursor);
-            }
-            else {
-                closedCompletedBytes += cursor.completedBytes();
-                cursor.close();
-                cursors.remove(cursor);
-            }
+            advanceOrClose(cursor);
         }
         if (finished) {
             closeCursors();
@@ -232,14 +225,20 @@ public final class IcedbMergeOnReadPageSource
         for (int order = 0; order < split.parts().size(); order++) {
             PartCursor cursor = new PartCursor(order, split.parts().get(order));
             cursors.add(cursor);
-            if (cursor.advance()) {
-                heap.add(cursor);
-            }
-            else {
-                closedCompletedBytes += cursor.completedBytes();
-                cursor.close();
-                cursors.remove(cursor);
-            }
+            advanceOrClose(cursor);
+        }
+    }
+
+    // a cursor with rows left goes back into the heap; an exhausted one is closed
+    private void advanceOrClose(PartCursor cursor)
+    {
+        if (cursor.advance()) {
+            heap.add(cursor);
+        }
+        else {
+            closedCompletedBytes += cursor.completedBytes();
+            cursor.close();
+            cursors.remove(cursor);
         }
     }
 
