@@ -1,5 +1,9 @@
 package io.trino.plugin.icedb;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.trino.filesystem.s3.S3FileSystemConfig;
+import io.trino.filesystem.s3.S3FileSystemFactory;
+import io.trino.filesystem.s3.S3FileSystemStats;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
@@ -83,6 +87,22 @@ public final class TestingIcedbS3Server
     public S3Client client()
     {
         return client;
+    }
+
+    /**
+     * Trino's native S3 file system on this server, built directly (outside a catalog), with exclusive creates; the
+     * caller destroys it.
+     */
+    public S3FileSystemFactory fileSystemFactory()
+    {
+        S3FileSystemConfig config = new S3FileSystemConfig()
+                .setEndpoint(endpoint)
+                .setRegion(REGION)
+                .setPathStyleAccess(true)
+                .setAwsAccessKey(ACCESS_KEY)
+                .setAwsSecretKey(SECRET_KEY)
+                .setSupportsExclusiveCreate(true);
+        return new S3FileSystemFactory(OpenTelemetry.noop(), config, new S3FileSystemStats());
     }
 
     /**

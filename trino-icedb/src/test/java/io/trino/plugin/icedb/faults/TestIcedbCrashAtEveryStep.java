@@ -5,12 +5,9 @@ import io.airlift.log.Logger;
 import io.icedb.engine.spec.FileMarker;
 import io.icedb.engine.spec.LogFile;
 import io.icedb.engine.spec.LogFileParser;
-import io.opentelemetry.api.OpenTelemetry;
 import io.trino.Session;
 import io.trino.filesystem.TrinoFileSystemFactory;
-import io.trino.filesystem.s3.S3FileSystemConfig;
 import io.trino.filesystem.s3.S3FileSystemFactory;
-import io.trino.filesystem.s3.S3FileSystemStats;
 import io.trino.plugin.icedb.IcedbConnectorFactory;
 import io.trino.plugin.icedb.TestingIcedbS3Server;
 import io.trino.plugin.icedb.faults.CrashingFileSystemFactory.When;
@@ -69,14 +66,7 @@ public class TestIcedbCrashAtEveryStep
     {
         server = closeAfterClass(new TestingIcedbS3Server());
         server.createBucket(BUCKET);
-        S3FileSystemConfig s3 = new S3FileSystemConfig()
-                .setEndpoint(server.endpoint())
-                .setRegion(TestingIcedbS3Server.REGION)
-                .setPathStyleAccess(true)
-                .setAwsAccessKey(TestingIcedbS3Server.ACCESS_KEY)
-                .setAwsSecretKey(TestingIcedbS3Server.SECRET_KEY)
-                .setSupportsExclusiveCreate(true);
-        S3FileSystemFactory s3FileSystemFactory = new S3FileSystemFactory(OpenTelemetry.noop(), s3, new S3FileSystemStats());
+        S3FileSystemFactory s3FileSystemFactory = server.fileSystemFactory();
         closeAfterClass(s3FileSystemFactory::destroy);
         fileSystem = new CrashingFileSystemFactory(s3FileSystemFactory);
 

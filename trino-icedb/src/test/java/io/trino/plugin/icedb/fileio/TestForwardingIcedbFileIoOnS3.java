@@ -1,9 +1,6 @@
 package io.trino.plugin.icedb.fileio;
 
-import io.opentelemetry.api.OpenTelemetry;
-import io.trino.filesystem.s3.S3FileSystemConfig;
 import io.trino.filesystem.s3.S3FileSystemFactory;
-import io.trino.filesystem.s3.S3FileSystemStats;
 import io.trino.plugin.icedb.TestingIcedbS3Server;
 import io.trino.spi.security.ConnectorIdentity;
 import org.junit.jupiter.api.AfterAll;
@@ -25,16 +22,7 @@ public class TestForwardingIcedbFileIoOnS3
     {
         server = new TestingIcedbS3Server();
         server.createBucket("contract");
-        fileSystemFactory = new S3FileSystemFactory(
-                OpenTelemetry.noop(),
-                new S3FileSystemConfig()
-                        .setEndpoint(server.endpoint())
-                        .setRegion(TestingIcedbS3Server.REGION)
-                        .setPathStyleAccess(true)
-                        .setAwsAccessKey(TestingIcedbS3Server.ACCESS_KEY)
-                        .setAwsSecretKey(TestingIcedbS3Server.SECRET_KEY)
-                        .setSupportsExclusiveCreate(true),
-                new S3FileSystemStats());
+        fileSystemFactory = server.fileSystemFactory();
         fileIo = new ForwardingIcedbFileIo(fileSystemFactory.create(ConnectorIdentity.ofUser("test")), "s3://contract/", Optional.empty());
     }
 

@@ -1,12 +1,9 @@
 package io.trino.plugin.icedb.mergeengine;
 
 import com.google.common.collect.ImmutableMap;
-import io.opentelemetry.api.OpenTelemetry;
 import io.trino.Session;
 import io.trino.filesystem.TrinoFileSystemFactory;
-import io.trino.filesystem.s3.S3FileSystemConfig;
 import io.trino.filesystem.s3.S3FileSystemFactory;
-import io.trino.filesystem.s3.S3FileSystemStats;
 import io.trino.plugin.icedb.IcedbConnectorFactory;
 import io.trino.plugin.icedb.TestingGateFunctions;
 import io.trino.plugin.icedb.TestingIcedbS3Server;
@@ -62,14 +59,7 @@ public class TestIcedbMergeEngineConcurrentWrites
     {
         TestingIcedbS3Server server = closeAfterClass(new TestingIcedbS3Server());
         server.createBucket(BUCKET);
-        S3FileSystemConfig s3 = new S3FileSystemConfig()
-                .setEndpoint(server.endpoint())
-                .setRegion(TestingIcedbS3Server.REGION)
-                .setPathStyleAccess(true)
-                .setAwsAccessKey(TestingIcedbS3Server.ACCESS_KEY)
-                .setAwsSecretKey(TestingIcedbS3Server.SECRET_KEY)
-                .setSupportsExclusiveCreate(true);
-        S3FileSystemFactory s3FileSystemFactory = new S3FileSystemFactory(OpenTelemetry.noop(), s3, new S3FileSystemStats());
+        S3FileSystemFactory s3FileSystemFactory = server.fileSystemFactory();
         closeAfterClass(s3FileSystemFactory::destroy);
         fileSystem = new CrashingFileSystemFactory(s3FileSystemFactory);
 
